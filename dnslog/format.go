@@ -28,6 +28,19 @@ type formatSpec struct {
 	// sniffBinary, for binary formats, reports whether the first bytes
 	// (up to 512) carry the format's signature.
 	sniffBinary func(head []byte) bool
+	// parallel reports that lines decode independently of each other
+	// (apart from header lines, see header), so that a Reader may decode
+	// chunks of the input on several goroutines, each with its own
+	// decoder. Leave it false for decoders that carry state from line to
+	// line (pending queries, year trackers that must see every line).
+	parallel bool
+	// header, for parallel formats whose lines depend on earlier header
+	// lines (Zeek's "#fields"), classifies a line: 0 for an ordinary line,
+	// 1 for a header line that a fresh decoder must see before decoding
+	// later lines, 2 for a header line that starts a new header block
+	// (earlier header lines no longer matter). nil when no line is a
+	// header. Must be cheap: it sees every line.
+	header func(line []byte) int
 }
 
 var formats []formatSpec

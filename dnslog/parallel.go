@@ -1,0 +1,223 @@
+package dnslog
+
+import (
+	"context"
+	"errors"
+	"io"
+	"runtime"
+)
+
+// Parallel decoding. The reading goroutine (the caller of Read) splits the
+// input into chunks of whole lines, about chunkBytes each, and starts one
+// goroutine per chunk, at most Parallel at a time. Each chunk goroutine
+// makes its own decoder, borrows one of Parallel interners, decodes its
+// lines into a slice of events and exits; Read then serves the chunks in
+// input order. No goroutine outlives its chunk, so abandoning a Reader
+// leaks nothing. Memory: at most Parallel+1 chunks (input bytes plus
+// their events) are held at once.
+
+const chunkBytes = 1 << 20
+
+// parallelSafe reports whether spec's lines can be decoded in chunks.
+// BIND is listed here as well as through its own flag: its lines are
+// independent except for the year of year-less syslog stamps, which each
+// chunk starts again from Reader.Year (so a parallel read of a year-less
+// log that crosses New Year dates the chunks after the turn a year early).
+func parallelSafe(spec *formatSpec) bool {
+	return spec.parallel || spec.name == FormatBIND
+}
+
+type parallelState struct {
+	workers  int
+	interns  chan *interner
+	queue    []*chunk // in flight, in input order
+	cur      *chunk
+	pos      int // next event of cur
+	errPos   int // next error of cur
+	header   [][]byte
+	inputEnd bool
+	endErr   error // what ended the input (io.EOF or a sticky error)
+	nsince   int
+}
+
+// lineRef locates one line in a chunk's data.
+type lineRef struct {
+	off, end int
+	no       int64
+	err      error // set for a line the gatherer already rejected
+}
+
+type chunk struct {
+	data    []byte
+	lines   []lineRef
+	prefix  [][]byte // header lines to feed the decoder first
+	events  []Event
+	errs    []chunkErr
+	skipped int64
+	done    chan struct{}
+}
+
+// chunkErr is a line error to report after the first idx events.
+type chunkErr struct {
+	idx int
+	err error
+}
+
+func (r *Reader) startParallel() {
+	n := r.Parallel
+	if n < 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if n < 2 {
+		return
+	}
+	p := &parallelState{workers: n, interns: make(chan *interner, n)}
+	for range n {
+		p.interns <- new(interner)
+	}
+	r.par = p
+}
+
+// nextParallel serves the next event from the chunk queue.
+func (r *Reader) nextParallel(ctx context.Context, ev *Event) error {
+	p := r.par
+	for {
+		if c := p.cur; c != nil {
+			if p.errPos < len(c.errs) && c.errs[p.errPos].idx == p.pos {
+				err := c.errs[p.errPos].err
+				p.errPos++
+				return err
+			}
+			if p.pos < len(c.events) {
+				*ev = c.events[p.pos]
+				c.events[p.pos] = Event{}
+				p.pos++
+				if p.nsince++; p.nsince >= 256 {
+					p.nsince = 0
+					if err := ctx.Err(); err != nil {
+						return r.fail(err)
+					}
+				}
+				return nil
+			}
+			p.cur = nil
+		}
+		if err := ctx.Err(); err != nil {
+			return r.fail(err)
+		}
+		r.fillQueue()
+		if len(p.queue) == 0 {
+			if p.endErr == io.EOF {
+				r.progressDone()
+			}
+			return r.fail(p.endErr)
+		}
+		c := p.queue[0]
+		p.queue = p.queue[1:]
+		<-c.done
+		if r.Lenient {
+			r.skipped += c.skipped
+			for _, e := range c.errs {
+				r.keepErr(e.err)
+			}
+			c.errs = nil
+		}
+		p.cur, p.pos, p.errPos = c, 0, 0
+	}
+}
+
+// fillQueue gathers and starts chunks until workers+1 are in flight or
+// the input ends.
+func (r *Reader) fillQueue() {
+	p := r.par
+	for !p.inputEnd && len(p.queue) <= p.workers {
+		c := r.gather()
+		if len(c.lines) > 0 {
+			p.queue = append(p.queue, c)
+			go r.decodeChunk(c)
+		}
+	}
+}
+
+// gather reads the next chunk of lines on the reading goroutine.
+func (r *Reader) gather() *chunk {
+	p := r.par
+	c := &chunk{done: make(chan struct{}), prefix: p.header}
+	for len(c.data) < chunkBytes {
+		line, err := r.readLine()
+		if err != nil {
+			var pe *ParseError
+			if errors.As(err, &pe) && errors.Is(err, ErrLineTooLong) {
+				c.lines = append(c.lines, lineRef{no: r.line, err: err})
+				continue
+			}
+			p.inputEnd = true
+			if err == io.EOF {
+				p.endErr = io.EOF
+			} else {
+				p.endErr = r.inputErr(err)
+				r.sticky = nil // reported after the queued chunks
+			}
+			break
+		}
+		if len(line) == 0 {
+			continue
+		}
+		if r.spec.header != nil {
+			switch r.spec.header(line) {
+			case 1:
+				p.header = append(p.header[:len(p.header):len(p.header)], append([]byte(nil), line...))
+			case 2:
+				p.header = [][]byte{append([]byte(nil), line...)}
+			}
+		}
+		off := len(c.data)
+		c.data = append(c.data, line...)
+		c.lines = append(c.lines, lineRef{off: off, end: len(c.data), no: r.line})
+	}
+	return c
+}
+
+// decodeChunk decodes c on its own goroutine.
+func (r *Reader) decodeChunk(c *chunk) {
+	in := <-r.par.interns
+	defer func() {
+		r.par.interns <- in
+		close(c.done)
+	}()
+	cfg := r.cfg
+	cfg.intern = in.intern
+	dec := r.spec.newLine(&cfg)
+	var scratch Event
+	for _, h := range c.prefix {
+		dec.decode(h, &scratch)
+	}
+	c.events = make([]Event, 0, len(c.lines))
+	for _, l := range c.lines {
+		var err error
+		if l.err == nil {
+			c.events = append(c.events, Event{RCode: RCodeUnknown})
+			ev := &c.events[len(c.events)-1]
+			var ok bool
+			ok, err = dec.decode(c.data[l.off:l.end], ev)
+			if ok && err == nil {
+				ev.Format = r.spec.name
+				ev.Pos = Position{File: r.File, Line: l.no}
+				continue
+			}
+			c.events = c.events[:len(c.events)-1]
+			if err != nil {
+				err = r.lineErr(l.no, err)
+			}
+		} else {
+			err = l.err
+		}
+		if err != nil {
+			if r.Lenient {
+				c.skipped++
+			}
+			c.errs = append(c.errs, chunkErr{idx: len(c.events), err: err})
+		}
+	}
+	c.data = nil
+}
