@@ -1,0 +1,214 @@
+package timing
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Thresholds of CacheGating.
+const (
+	// CacheMinGaps is the fewest gaps on which CacheGating decides.
+	CacheMinGaps = 20
+	// CacheAlpha is the significance level of the floor test.
+	CacheAlpha = 1e-3
+	// CacheMaxActive is the largest share of the span that sessions may
+	// cover for the activity to count as intermittent.
+	CacheMaxActive = 0.75
+)
+
+// Cache reports whether the gaps of a sequence look gated by a DNS cache.
+//
+// Behind a cache with time-to-live T a name is asked upstream only at the
+// first use after the cached answer expires, so during activity the gaps are
+// T plus a residual (the wait for the next use) and never shorter than T.
+// Interactive use then looks periodic at about T, but only inside sessions.
+// CacheGating tests the three signs:
+//
+//  1. Floor and pile-up. With L = T − Tolerance, the windows below = [0, L)
+//     and near = [L, 2L) have equal length, so for any gap density that is
+//     non-increasing on [0, 2L) — Poisson traffic, bursty traffic without a
+//     cache — a gap in either window falls below with probability ≥ ½. The
+//     one-sided p-value is P = Pr[X ≤ BelowTTL], X ~ Binomial(BelowTTL +
+//     NearTTL, ½); Floored requires P < CacheAlpha, BelowTTL ≤ 1 % of the
+//     gaps, and the near gaps piled against the floor (LowerHalf, those in
+//     [L, 1.5L), at least half of NearTTL), which a jittered timer whose
+//     period lies well inside the window does not show.
+//  2. Residual: Residual = median(near gaps) − T, the typical wait past
+//     expiry.
+//  3. Intermittence: the events split (idle gap max(DefaultIdle, 4T)) into at
+//     least two sessions that cover at most CacheMaxActive of the span.
+//
+// Gated is Floored and Intermittent. A sequence that is Floored but runs
+// continuously is a steady client behind a cache (or a timer whose interval
+// is the floor) rather than interactive use.
+type Cache struct {
+	TTL          time.Duration // T: given, or estimated from the floor
+	Estimated    bool          // TTL was estimated (CacheGating with ttl ≤ 0)
+	Gaps         int           // gaps examined
+	Floor        float64       // k-th smallest gap, k = max(1, ⌈Gaps/100⌉), seconds
+	Tolerance    float64       // slack below T for clock rounding: max(1 s, 2 % of T), seconds
+	BelowTTL     int           // gaps in [0, L)
+	NearTTL      int           // gaps in [L, 2L)
+	LowerHalf    int           // gaps in [L, 1.5L)
+	Residual     float64       // median(near gaps) − T, seconds; 0 without near gaps
+	P            float64       // p-value of the floor test; 1 when not tested
+	Floored      bool          // sign 1 holds
+	Sessions     int           // sessions at idle max(DefaultIdle, 4T)
+	Active       float64       // share of the span covered by those sessions
+	Intermittent bool          // sign 3 holds
+	Gated        bool          // Floored && Intermittent
+	Evidence     []string      // human-readable findings with figures
+}
+
+// CacheGating tests whether the gaps of times are gated by a cache with the
+// given TTL (see Cache for the method). With ttl ≤ 0 the TTL is estimated as
+// the Floor rounded down to whole seconds; in that mode any sequence with a
+// sharp minimum gap, a regular timer included, can be Floored, and the
+// distinction rests on Intermittent. Fewer than CacheMinGaps gaps, or an
+// estimated floor under one second, give an untested Cache (P = 1, nothing
+// true) with an evidence line saying why.
+//
+// Pass times folded (see Fold) so that A/AAAA pairs and retries do not count
+// as short gaps. Unsorted input is read from a sorted copy. It allocates one
+// gap buffer of 8·n bytes.
+func CacheGating(times []int64, ttl time.Duration) Cache {
+	c := Cache{TTL: ttl, P: 1}
+	times = sortedView(times)
+	gaps := Gaps(nil, times)
+	c.Gaps = len(gaps)
+	if c.Gaps == 0 {
+		c.Evidence = append(c.Evidence, "no gaps to test for a cache floor")
+		return c
+	}
+	k := max(1, (c.Gaps+99)/100)
+	c.Floor = kthSmallest(gaps, k)
+	if ttl <= 0 {
+		c.Estimated = true
+		c.TTL = time.Duration(math.Floor(math.Min(c.Floor, 1e9))) * time.Second
+		if c.TTL < time.Second {
+			c.TTL = 0
+			c.Evidence = append(c.Evidence, fmt.Sprintf("no cache floor: %s of gaps are under %s", cachePct(float64(k)/float64(c.Gaps)), cacheSecs(1)))
+			return c
+		}
+	}
+	if c.Gaps < CacheMinGaps {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("too few gaps (%d) to test a cache floor", c.Gaps))
+		return c
+	}
+	T := c.TTL.Seconds()
+	c.Tolerance = math.Max(1, 0.02*T)
+	L := T - c.Tolerance
+	if L <= 0 {
+		c.Evidence = append(c.Evidence, fmt.Sprintf("TTL %s too short to test a cache floor", cacheSecs(T)))
+		return c
+	}
+	near := gaps[:0] // reuse the buffer: gaps are not needed after this pass
+	for _, g := range gaps {
+		switch {
+		case g < L:
+			c.BelowTTL++
+		case g < 2*L:
+			if g < 1.5*L {
+				c.LowerHalf++
+			}
+			c.NearTTL++
+			near = append(near, g)
+		}
+	}
+	if c.NearTTL > 0 {
+		s, _ := SummarizeWith(nil, near)
+		c.Residual = s.Median - T
+	}
+	m := c.BelowTTL + c.NearTTL
+	if m > 0 {
+		c.P = clamp(distuv.Binomial{N: float64(m), P: 0.5}.CDF(float64(c.BelowTTL)), 0, 1)
+	}
+	c.Floored = c.P < CacheAlpha && c.BelowTTL*100 <= c.Gaps && 2*c.LowerHalf >= c.NearTTL
+
+	idle := max(DefaultIdle, 4*c.TTL)
+	st := SessionStatsOf(times, idle)
+	c.Sessions, c.Active = st.Count, st.Active
+	c.Intermittent = st.Count >= 2 && st.Active <= CacheMaxActive
+	c.Gated = c.Floored && c.Intermittent
+
+	what := "given"
+	if c.Estimated {
+		what = "estimated"
+	}
+	floor := fmt.Sprintf("%d of %d gaps below %s (%s TTL %s), %s in [%s, %s) with median residual %s, floor test p = %.2g",
+		c.BelowTTL, c.Gaps, cacheSecs(L), what, cacheSecs(T), cachePct(float64(c.NearTTL)/float64(c.Gaps)), cacheSecs(L), cacheSecs(2*L), cacheSecs(c.Residual), c.P)
+	act := fmt.Sprintf("%d sessions (idle > %s) cover %s of the span", c.Sessions, cacheSecs(idle.Seconds()), cachePct(c.Active))
+	switch {
+	case c.Gated:
+		c.Evidence = append(c.Evidence, "gaps gated by a cache: "+floor, "regular only inside activity: "+act)
+	case c.Floored:
+		c.Evidence = append(c.Evidence, "gap floor like a cache: "+floor, "but activity is continuous: "+act)
+	default:
+		c.Evidence = append(c.Evidence, "no cache floor: "+floor)
+	}
+	return c
+}
+
+// kthSmallest returns the k-th smallest (1-based) of x, reordering x.
+func kthSmallest(x []float64, k int) float64 {
+	// Quickselect with median-of-three pivots; x is a private buffer.
+	lo, hi := 0, len(x)-1
+	k--
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if x[mid] < x[lo] {
+			x[mid], x[lo] = x[lo], x[mid]
+		}
+		if x[hi] < x[lo] {
+			x[hi], x[lo] = x[lo], x[hi]
+		}
+		if x[hi] < x[mid] {
+			x[hi], x[mid] = x[mid], x[hi]
+		}
+		pivot := x[mid]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < pivot {
+				i++
+			}
+			for x[j] > pivot {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
+}
+
+// secs formats seconds for evidence lines: "300 s", "1.5 s", "2.5 h".
+func cacheSecs(s float64) string {
+	a := math.Abs(s)
+	switch {
+	case a >= 2*86400:
+		return fmt.Sprintf("%.3g d", s/86400)
+	case a >= 2*3600:
+		return fmt.Sprintf("%.3g h", s/3600)
+	case a >= 10:
+		return fmt.Sprintf("%.0f s", s)
+	default:
+		return fmt.Sprintf("%.2g s", s)
+	}
+}
+
+// pct formats a share as a whole percentage: "63 %".
+func cachePct(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) }

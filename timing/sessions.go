@@ -1,0 +1,116 @@
+package timing
+
+import "time"
+
+// DefaultIdle is the idle gap that ends a session when the caller gives none.
+const DefaultIdle = 30 * time.Minute
+
+// Session is a run of events with no idle gap longer than the threshold
+// between consecutive events.
+type Session struct {
+	Start, End int64 // first and last event, Unix nanoseconds
+	Events     int   // events in the session, at least 1
+}
+
+// Duration is End − Start (0 for a single-event session).
+func (s Session) Duration() time.Duration { return time.Duration(s.End - s.Start) }
+
+// Sessions splits times into sessions: a new session starts at an event whose
+// gap to the previous event is longer than idle (a gap exactly idle long does
+// not split). idle ≤ 0 means DefaultIdle. Unsorted input is split from a
+// sorted copy. The result has one element per session (allocated once per
+// call); no events give nil.
+func Sessions(times []int64, idle time.Duration) []Session {
+	return appendSessions(nil, times, idle)
+}
+
+func appendSessions(dst []Session, times []int64, idle time.Duration) []Session {
+	if len(times) == 0 {
+		return dst
+	}
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	times = sortedView(times)
+	lim := uint64(idle)
+	cur := Session{Start: times[0], End: times[0], Events: 1}
+	for _, t := range times[1:] {
+		if uint64(t)-uint64(cur.End) > lim { // t ≥ End: exact unsigned gap
+			dst = append(dst, cur)
+			cur = Session{Start: t, End: t, Events: 1}
+			continue
+		}
+		cur.End = t
+		cur.Events++
+	}
+	return append(dst, cur)
+}
+
+// SessionStats summarizes the sessions of a sequence. Durations and gaps are
+// in seconds; medians use the type-7 quantile of Summary. With no events it
+// is the zero value apart from Idle. All fields are finite.
+type SessionStats struct {
+	Idle       time.Duration // threshold used to split sessions
+	Count      int           // sessions
+	Singletons int           // sessions of a single event
+	MaxEvents  int           // events in the largest session
+	// MeanEvents and MedianEvents are the mean and median events per session.
+	MeanEvents, MedianEvents float64
+	// MeanDuration, MedianDuration and MaxDuration describe End − Start.
+	MeanDuration, MedianDuration, MaxDuration float64
+	// Between summarizes the idle gaps between consecutive sessions
+	// (Count − 1 values): how long the sequence rests.
+	Between Summary
+	// Inner summarizes the gaps inside sessions: its CV shows regularity
+	// within activity, which cache gating of interactive use produces.
+	Inner Summary
+	// Active is the share of the total span covered by sessions,
+	// Σ durations / (last − first), in [0, 1]; 0 when the span is 0.
+	Active float64
+}
+
+// SessionStatsOf splits times into sessions with Sessions(times, idle) and
+// summarizes them. It allocates O(number of sessions + events) scratch space.
+func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	st := SessionStats{Idle: idle}
+	times = sortedView(times)
+	ss := appendSessions(nil, times, idle)
+	st.Count = len(ss)
+	if st.Count == 0 {
+		return st
+	}
+	events := make([]float64, 0, len(ss))
+	durs := make([]float64, 0, len(ss))
+	between := make([]float64, 0, len(ss))
+	inner := make([]float64, 0, len(times))
+	var active float64
+	k := 0
+	for i, s := range ss {
+		if s.Events == 1 {
+			st.Singletons++
+		}
+		st.MaxEvents = max(st.MaxEvents, s.Events)
+		events = append(events, float64(s.Events))
+		d := diffSeconds(s.Start, s.End)
+		durs = append(durs, d)
+		active += d
+		if i > 0 {
+			between = append(between, diffSeconds(ss[i-1].End, s.Start))
+		}
+		inner = Gaps(inner, times[k:k+s.Events])
+		k += s.Events
+	}
+	ev, buf := SummarizeWith(nil, events)
+	st.MeanEvents, st.MedianEvents = ev.Mean, ev.Median
+	du, buf := SummarizeWith(buf, durs)
+	st.MeanDuration, st.MedianDuration, st.MaxDuration = du.Mean, du.Median, du.Max
+	st.Between, buf = SummarizeWith(buf, between)
+	st.Inner, _ = SummarizeWith(buf, inner)
+	if span := diffSeconds(times[0], times[len(times)-1]); span > 0 {
+		st.Active = clamp(active/span, 0, 1)
+	}
+	return st
+}
