@@ -9,10 +9,19 @@ import (
 	whoisparser "github.com/likexian/whois-parser"
 )
 
+// DomainMaxBytes caps the text handed to the domain parser, whose
+// preparation of some registries' answers takes time quadratic in the
+// number of lines. Registry answers are a few KiB; longer text fails with
+// ErrTooLarge.
+const DomainMaxBytes = 64 << 10
+
 // parseDomain builds a Record from a domain-name WHOIS answer with
 // github.com/likexian/whois-parser, guarded:
 //
-//   - a panic inside the parser becomes an error wrapping ErrParserPanic;
+//   - text over DomainMaxBytes is refused with ErrTooLarge;
+//   - a panic inside the parser (such as the index error on a .nl
+//     "Registrar:" block of more than five lines) becomes an error
+//     wrapping ErrParserPanic;
 //   - its not-found, reserved/premium/blocked and limit errors become
 //     ErrNotFound, ErrReserved and ErrRateLimited, and "invalid data"
 //     becomes ErrUnsupported;
@@ -23,6 +32,9 @@ import (
 //     reading of ours wins over the parser's, an ambiguous one such as
 //     "03/04/2020" leaves the date zero and sets DateAmbiguous.
 func (p *Parser) parseDomain(text string, rec *Record) (err error) {
+	if len(text) > DomainMaxBytes {
+		return p.errAt(FormatDomain, 0, ErrTooLarge, fmt.Sprintf("domain answer over %d bytes", DomainMaxBytes))
+	}
 	var info whoisparser.WhoisInfo
 	func() {
 		defer func() {
@@ -46,10 +58,19 @@ func (p *Parser) parseDomain(text string, rec *Record) (err error) {
 		case errors.Is(err, whoisparser.ErrDomainLimitExceed):
 			return p.errAt(FormatDomain, 0, ErrRateLimited, "")
 		}
-		return p.errAt(FormatDomain, 0, ErrUnsupported, "no domain name found")
+		return p.notFoundOr(FormatDomain, text)
 	}
 	d := info.Domain
 	if d == nil || strings.TrimSpace(d.Domain) == "" {
+		low := strings.ToLower(text)
+		for _, k := range reservedPhrases {
+			if strings.Contains(low, k) {
+				return p.errAt(FormatDomain, 0, ErrReserved, "")
+			}
+		}
+		if err := p.notFoundOr(FormatDomain, text); errors.Is(err, ErrRateLimited) {
+			return err
+		}
 		return p.errAt(FormatDomain, 0, ErrNotFound, "answer names no domain")
 	}
 	rec.Kind = KindDomain
@@ -81,6 +102,8 @@ func (p *Parser) parseDomain(text string, rec *Record) (err error) {
 	}
 	return nil
 }
+
+var reservedPhrases = []string{"reserved domain", "reserved by the registry", "is reserved", "not available for registration"}
 
 func contactOf(c *whoisparser.Contact) Contact {
 	if c == nil {

@@ -70,7 +70,7 @@ var (
 	reARIN      = regexp.MustCompile(`(?m)^\s*(NetRange|CIDR|ReferralServer|NetHandle|OrgName|CustName):`)
 	reRWhois    = regexp.MustCompile(`(?mi)^(%rwhois|network:[A-Za-z-]+(;[A-Z])?:)`)
 	reJPNICHead = regexp.MustCompile(`(?m)^\s*(?:[a-z]\.\s*)?\[(Network Number|IPv6 Address|ネットワーク番号)\]`)
-	reKRNICHead = regexp.MustCompile(`(?m)^\s*(# ENGLISH|\[ Network Information \])`)
+	reKRNICHead = regexp.MustCompile(`(?m)^\s*(\[ Network Information \]|IPv[46] Address\s*:)`)
 )
 
 func (p *Parser) parseText(s string) (Record, error) {
@@ -130,7 +130,7 @@ func detect(text string) Format {
 	}
 	t := strings.TrimSpace(head)
 	switch {
-	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
+	case strings.HasPrefix(t, "{"):
 		return FormatRDAP
 	case reJPNICHead.MatchString(head):
 		return FormatJPNIC
@@ -181,8 +181,11 @@ func (p *Parser) notFoundOr(f Format, text string) error {
 			return p.errAt(f, 0, ErrNotFound, "")
 		}
 	}
-	if f == FormatAuto {
+	switch f {
+	case FormatAuto:
 		return p.errAt(f, 0, ErrUnsupported, "HTML page without WHOIS data")
+	case FormatDomain:
+		return p.errAt(f, 0, ErrUnsupported, "no domain name found")
 	}
 	return p.errAt(f, 0, ErrUnsupported, "no network object")
 }
