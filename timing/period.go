@@ -1,0 +1,519 @@
+package timing
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// Defaults of PeriodOptions.
+const (
+	// DefaultMinPeriod is the shortest period searched when PeriodOptions.Min is zero.
+	DefaultMinPeriod = 2 * time.Second
+	// DefaultMaxPeriods is the number of periods DetectPeriods reports at most when
+	// PeriodOptions.MaxPeriods is zero.
+	DefaultMaxPeriods = 3
+	// DefaultAlpha is the significance level used to accept a further period or a
+	// change of period when PeriodOptions.Alpha is zero.
+	DefaultAlpha = 0.01
+	// MinPeriodEvents is the fewest events for which a period is estimated.
+	MinPeriodEvents = 6
+)
+
+// maxBeats is the largest number of beats one gap may span and still count as
+// "on the beat" (k missed beats in a row, k < maxBeats). Longer silences are
+// neither evidence for nor against a period.
+const maxBeats = 16
+
+// PeriodOptions configures DetectPeriod, DetectPeriods and DetectChange. The zero
+// value is the documented default.
+type PeriodOptions struct {
+	// Min and Max bound the period searched. Zero Min means DefaultMinPeriod;
+	// zero Max means half the span of the events (at least two beats).
+	Min, Max time.Duration
+	// MaxPeriods caps the number of periods DetectPeriods reports; zero means
+	// DefaultMaxPeriods.
+	MaxPeriods int
+	// Alpha is the level a further period (DetectPeriods) or both sides of a
+	// change (DetectChange) must reach; zero means DefaultAlpha.
+	Alpha float64
+}
+
+func (o PeriodOptions) bounds(span float64) (lo, hi float64) {
+	lo = DefaultMinPeriod.Seconds()
+	if o.Min > 0 {
+		lo = o.Min.Seconds()
+	}
+	hi = span / 2
+	if o.Max > 0 {
+		hi = o.Max.Seconds()
+	}
+	return lo, hi
+}
+
+func (o PeriodOptions) alpha() float64 {
+	if o.Alpha > 0 && o.Alpha < 1 {
+		return o.Alpha
+	}
+	return DefaultAlpha
+}
+
+// Period describes the strongest periodic component of a sequence of events:
+// a train of beats every Seconds, of which some are missed and some carry
+// jitter, possibly with extra events off the beat.
+//
+// The beat model: an event whose gap g to the previous beat event satisfies
+// |g/T − k| ≤ δ_k for an integer 1 ≤ k < 16 is "on the beat" and k−1 beats were
+// missed, where T is the period, δ_k = min(0.45, δ·√k) and δ (Tolerance) is
+// estimated from the spread of the one-beat gaps. The √k widening follows the
+// accumulation of renewal jitter over k beats.
+//
+// All float fields are finite (never NaN or Inf). When OK is false the
+// sequence was too short or no period fits; then P is 1 and the figures are zero.
+type Period struct {
+	// OK reports that a period was estimated.
+	OK bool
+	// Seconds is the period T: the mean interval between beats,
+	// T = Σ g_i / Σ k_i over the on-beat gaps g_i spanning k_i beats. For
+	// one-sided jitter (sleep S minus a uniform share up to j·S) this is the mean
+	// beat interval S·(1 − j/2), not S.
+	Seconds float64
+	// RelErr is the standard error of Seconds relative to Seconds under renewal
+	// jitter: Jitter / √(Σ k_i). It overstates the error of scheduled
+	// (non-accumulating) jitter.
+	RelErr float64
+	// P is the p-value of the period under the null hypothesis that the events
+	// are a homogeneous Poisson process on their span (see PeriodPValue).
+	P float64
+	// Hits, Tested and Expected are the figures of the test behind P, summed
+	// over both halves: Hits of Tested gaps were on the beat where a Poisson
+	// process would put Expected of them on it.
+	Hits, Tested int
+	// Expected is the number of on-beat gaps expected under the null.
+	Expected float64
+	// Beats counts events on the beat; Missed counts beats with no event
+	// (Σ (k_i − 1)); MissedFrac = Missed / Σ k_i.
+	Beats, Missed int
+	// MissedFrac is the fraction of beats without an event.
+	MissedFrac float64
+	// Extra counts events off the beat (other traffic, retries, a second
+	// process). Breaks counts the times the beat was lost and picked up again
+	// at a new phase.
+	Extra, Breaks int
+	// Jitter is the spread of one beat interval relative to Seconds: a
+	// normal-consistent mean absolute deviation, 1.2533 · mean |(g_i − k_i·T) /
+	// (√k_i · T)|. Uniform jitter of total width w·T gives about 0.31·w.
+	Jitter float64
+	// Tolerance is δ, the half-width of the one-beat window relative to the
+	// period.
+	Tolerance float64
+	// Score is the comb score of all gaps at the period, in [−2, 1]: the mean of
+	// s(g) = 1 − 12·r² for a gap g = (k + r)·T with 1 ≤ k < 16 and |r| ≤ ½,
+	// s = −1 for gaps shorter than T/2 and 0 for longer ones. A residual r
+	// uniform on [−½, ½] scores 0 on average, so a finer comb gains nothing by
+	// chance; a perfect beacon scores 1 and Poisson traffic scores below 0.
+	Score float64
+	// OnBeat is the fraction of all gaps that are on the beat (relative to the
+	// previous event, not the previous beat).
+	OnBeat float64
+	// Start and End are the first and last on-beat events (Unix nanoseconds).
+	Start, End int64
+}
+
+// DetectPeriod estimates the strongest period of the sorted event times (Unix
+// nanoseconds) and its p-value. Unsorted input is sorted in a copy; fewer than
+// MinPeriodEvents events, or no period in [Min, Max], give a Period with OK false
+// and P 1.
+//
+// Method: (1) the gaps are binned on a logarithmic scale (64 bins per octave);
+// (2) candidate periods are the mode and deciles of the gaps and their halves and
+// thirds, each refined by the fixed point T ← Σ g / Σ round(g/T) over gaps
+// within 0.3·√k of a multiple; (3) the candidate with the highest comb Score
+// wins, and among candidates within 0.03 of the best the longest wins, so a
+// sub-multiple T/2 (which fits every gap that T fits) is reported only when it
+// fits strictly better, and a multiple 2T is penalised by its odd gaps; (4) the
+// events are walked once to assign beats and gather Beats, Missed, Jitter and
+// the final T = Σ g / Σ k; (5) P comes from PeriodPValue.
+//
+// Cost: O(n) time plus O(n log n) for sorting unsorted input; memory O(n).
+func DetectPeriod(times []int64, opts PeriodOptions) Period {
+	times = sortedCopy(times)
+	p, _ := detect(times, opts, nil)
+	return p
+}
+
+// sortedCopy returns times itself when sorted, else a sorted copy.
+func sortedCopy(times []int64) []int64 {
+	for i := 1; i < len(times); i++ {
+		if times[i] < times[i-1] {
+			c := append([]int64(nil), times...)
+			slices.Sort(c)
+			return c
+		}
+	}
+	return times
+}
+
+// detect estimates the period of sorted times. When offBeat is non-nil the
+// events off the beat are appended to it and returned.
+func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64) {
+	n := len(times)
+	if n < MinPeriodEvents {
+		return Period{P: 1}, offBeat
+	}
+	span := secondsBetween(times[0], times[n-1])
+	lo, hi := opts.bounds(span)
+	if !(span > 0) || !(hi >= lo) || !(lo > 0) {
+		return Period{P: 1}, offBeat
+	}
+	all, odd, even := binGaps(times, lo, hi)
+	best, ok := all.search(lo, hi)
+	if !ok {
+		return Period{P: 1}, offBeat
+	}
+	delta := all.tolerance(best)
+	per, offBeat := walkBeats(times, best, delta, offBeat)
+	if !per.OK {
+		return Period{P: 1}, offBeat
+	}
+	per.Score = all.score(per.Seconds)
+	per.OnBeat = all.onBeatFraction(per.Seconds, delta)
+	mean := span / float64(n-1)
+	t1 := splitTest(times, 0, &odd, lo, hi, mean)
+	t2 := splitTest(times, 1, &even, lo, hi, mean)
+	per.P = math.Min(1, 2*math.Min(t1.p, t2.p))
+	per.Hits = t1.hits + t2.hits
+	per.Tested = t1.tested + t2.tested
+	per.Expected = t1.expected + t2.expected
+	return per, offBeat
+}
+
+func secondsBetween(a, b int64) float64 {
+	// Difference in float to survive int64 overflow on hostile input.
+	d := float64(b) - float64(a)
+	if b >= a && b-a >= 0 {
+		d = float64(b - a)
+	}
+	return d / 1e9
+}
+
+// gapBins is a histogram of gaps on a logarithmic scale. Bins are indexed by the
+// top bits of the float64 representation (exponent and 6 mantissa bits), so one
+// octave has 64 bins of relative width at most 1/64. Each bin keeps the count and
+// the sum of its gaps, so the bin mean is exact for a single repeated value.
+type gapBins struct {
+	base  uint64    // key of bin 0
+	cnt   []float64 // per bin
+	sum   []float64 // per bin
+	idx   []int     // non-empty bins, ascending (filled by finish)
+	short float64   // gaps below the histogram range (counted as off-beat)
+	long  float64   // gaps above it (neutral)
+	total float64
+}
+
+const binShift = 52 - 6
+
+func binKey(g float64) uint64 { return math.Float64bits(g) >> binShift }
+
+func newGapBins(lo, hi float64) gapBins {
+	a, b := binKey(lo), binKey(hi)
+	return gapBins{base: a, cnt: make([]float64, b-a+1), sum: make([]float64, b-a+1)}
+}
+
+func (h *gapBins) add(g float64) {
+	h.total++
+	if !(g > 0) {
+		h.short++
+		return
+	}
+	k := binKey(g)
+	switch {
+	case k < h.base:
+		h.short++
+	case k-h.base >= uint64(len(h.cnt)):
+		h.long++
+	default:
+		h.cnt[k-h.base]++
+		h.sum[k-h.base] += g
+	}
+}
+
+func (h *gapBins) finish() {
+	for i, c := range h.cnt {
+		if c > 0 {
+			h.idx = append(h.idx, i)
+		}
+	}
+}
+
+// binGaps bins all gaps, the odd ones and the even ones. The range covers gaps
+// from lo/2 to maxBeats·hi.
+func binGaps(times []int64, lo, hi float64) (all, odd, even gapBins) {
+	all = newGapBins(lo/2, hi*maxBeats)
+	odd = newGapBins(lo/2, hi*maxBeats)
+	even = newGapBins(lo/2, hi*maxBeats)
+	for i := 1; i < len(times); i++ {
+		g := secondsBetween(times[i-1], times[i])
+		all.add(g)
+		if i%2 == 1 {
+			odd.add(g)
+		} else {
+			even.add(g)
+		}
+	}
+	all.finish()
+	odd.finish()
+	even.finish()
+	return all, odd, even
+}
+
+// beatOf splits x = g/T into the nearest beat count k and the residual r.
+func beatOf(x float64) (k, r float64) {
+	k = math.Floor(x + 0.5)
+	return k, x - k
+}
+
+// score is the comb score of the histogram at period t (see Period.Score).
+func (h *gapBins) score(t float64) float64 {
+	if h.total == 0 {
+		return 0
+	}
+	s := -h.short
+	for _, i := range h.idx {
+		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
+		switch {
+		case k == 0:
+			s -= h.cnt[i]
+		case k < maxBeats:
+			s += h.cnt[i] * (1 - 12*r*r)
+		}
+	}
+	return s / h.total
+}
+
+// refine runs the fixed point T ← Σ g / Σ k from t.
+func (h *gapBins) refine(t float64) float64 {
+	for range 8 {
+		var sg, sk float64
+		for _, i := range h.idx {
+			m := h.sum[i] / h.cnt[i]
+			k, r := beatOf(m / t)
+			if k >= 1 && k < maxBeats && r*r <= 0.09*k {
+				sg += h.sum[i]
+				sk += h.cnt[i] * k
+			}
+		}
+		if sk == 0 {
+			return t
+		}
+		nt := sg / sk
+		if math.Abs(nt-t) <= 1e-9*t {
+			return nt
+		}
+		t = nt
+	}
+	return t
+}
+
+// quantile returns the q-quantile of the binned gaps (bin means).
+func (h *gapBins) quantile(q float64) float64 {
+	var n float64
+	for _, i := range h.idx {
+		n += h.cnt[i]
+	}
+	target := q * n
+	var c float64
+	for _, i := range h.idx {
+		c += h.cnt[i]
+		if c >= target {
+			return h.sum[i] / h.cnt[i]
+		}
+	}
+	return 0
+}
+
+// mode returns the centre of the densest window of ±8 bins (about ±12 %).
+func (h *gapBins) mode() float64 {
+	best, at := 0.0, -1
+	var run float64
+	j := 0
+	for _, i := range h.idx {
+		run += h.cnt[i]
+		for h.idx[j] < i-16 {
+			run -= h.cnt[h.idx[j]]
+			j++
+		}
+		if run > best {
+			best, at = run, i
+		}
+	}
+	if at < 0 {
+		return 0
+	}
+	var sg, sc float64
+	for _, i := range h.idx {
+		if i >= at-16 && i <= at {
+			sg += h.sum[i]
+			sc += h.cnt[i]
+		}
+	}
+	return sg / sc
+}
+
+// search returns the best period in [lo, hi] (see DetectPeriod).
+func (h *gapBins) search(lo, hi float64) (float64, bool) {
+	if len(h.idx) == 0 {
+		return 0, false
+	}
+	var seeds [3 * 11]float64
+	ns := 0
+	add := func(c float64) {
+		for d := 1.0; d <= 3; d++ {
+			seeds[ns] = c / d
+			ns++
+		}
+	}
+	add(h.mode())
+	for q := 0.05; q < 1; q += 0.1 {
+		add(h.quantile(q))
+	}
+	type cand struct{ t, s float64 }
+	var cands [len(seeds)]cand
+	nc := 0
+	bestS := math.Inf(-1)
+	for _, c := range seeds[:ns] {
+		if !(c >= lo/1.5 && c <= hi*1.5) {
+			continue
+		}
+		t := h.refine(c)
+		if !(t >= lo && t <= hi) {
+			continue
+		}
+		dup := false
+		for _, o := range cands[:nc] {
+			if math.Abs(o.t-t) <= 1e-6*t {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		s := h.score(t)
+		cands[nc] = cand{t, s}
+		nc++
+		bestS = math.Max(bestS, s)
+	}
+	if nc == 0 {
+		return 0, false
+	}
+	t := 0.0
+	for _, c := range cands[:nc] {
+		if c.s >= bestS-0.03 && c.t > t {
+			t = c.t
+		}
+	}
+	return t, true
+}
+
+// tolerance estimates δ: 2.5 × the mean |r| of the one-beat gaps (|r| < 0.45),
+// which covers uniform jitter of any width, clamped to [max(0.02, 0.5 s / T),
+// 0.35].
+func (h *gapBins) tolerance(t float64) float64 {
+	var sr, sc float64
+	for _, i := range h.idx {
+		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
+		if k == 1 && math.Abs(r) < 0.45 {
+			sr += h.cnt[i] * math.Abs(r)
+			sc += h.cnt[i]
+		}
+	}
+	d := 0.35
+	if sc > 0 {
+		d = 2.5 * sr / sc
+	}
+	return math.Min(0.35, math.Max(d, math.Max(0.02, 0.5/t)))
+}
+
+// window returns δ_k.
+func window(delta, k float64) float64 { return math.Min(0.45, delta*math.Sqrt(k)) }
+
+func onBeat(x, delta float64) (float64, bool) {
+	k, r := beatOf(x)
+	return k, k >= 1 && k < maxBeats && math.Abs(r) <= window(delta, k)
+}
+
+// onBeatFraction is the share of all gaps on the beat of period t.
+func (h *gapBins) onBeatFraction(t, delta float64) float64 {
+	if h.total == 0 {
+		return 0
+	}
+	var c float64
+	for _, i := range h.idx {
+		if _, ok := onBeat(h.sum[i]/h.cnt[i]/t, delta); ok {
+			c += h.cnt[i]
+		}
+	}
+	return c / h.total
+}
+
+// walkBeats assigns events to beats of period t (see Period) and refines t.
+// Off-beat events are appended to off.
+func walkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
+	var p Period
+	mark := len(off)
+	for iter := 0; iter < 3; iter++ {
+		off = off[:mark]
+		p = Period{Tolerance: delta}
+		last, pending := 0, -1
+		p.Start = times[0]
+		p.Beats = 1
+		var sg, sk, sabs float64
+		accept := func(from, i int, k float64) {
+			g := secondsBetween(times[from], times[i])
+			sg += g
+			sk += k
+			sabs += math.Abs(g-k*t) / (t * math.Sqrt(k))
+			p.Missed += int(k) - 1
+			p.Beats++
+			p.End = times[i]
+			last = i
+		}
+		for i := 1; i < len(times); i++ {
+			if k, ok := onBeat(secondsBetween(times[last], times[i])/t, delta); ok {
+				accept(last, i, k)
+				pending = -1
+				continue
+			}
+			if pending >= 0 {
+				if k, ok := onBeat(secondsBetween(times[pending], times[i])/t, delta); ok {
+					// The beat moved to the pending event's phase.
+					p.Breaks++
+					p.Beats++
+					p.Extra--
+					off = off[:len(off)-1]
+					accept(pending, i, k)
+					pending = -1
+					continue
+				}
+			}
+			p.Extra++
+			off = append(off, times[i])
+			pending = i
+		}
+		if sk == 0 {
+			return Period{P: 1}, off[:mark]
+		}
+		nt := sg / sk
+		p.Seconds = nt
+		p.Jitter = 1.2533 * sabs / float64(p.Beats-1-p.Breaks)
+		p.RelErr = p.Jitter / math.Sqrt(sk)
+		p.MissedFrac = float64(p.Missed) / sk
+		p.OK = true
+		if math.Abs(nt-t) <= 1e-9*t {
+			break
+		}
+		t = nt
+	}
+	return p, off
+}
