@@ -140,7 +140,7 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 	}
 	floor := fmt.Sprintf("%d of %d gaps below %s (%s TTL %s), %s in [%s, %s) with median residual %s, floor test p = %.2g",
 		c.BelowTTL, c.Gaps, cacheSecs(L), what, cacheSecs(T), cachePct(float64(c.NearTTL)/float64(c.Gaps)), cacheSecs(L), cacheSecs(2*L), cacheSecs(c.Residual), c.P)
-	act := fmt.Sprintf("%d sessions (idle > %s) cover %s of the span", c.Sessions, cacheSecs(idle.Seconds()), cachePct(c.Active))
+	act := fmt.Sprintf("%d session(s) (idle > %s) cover %s of the span", c.Sessions, cacheSecs(idle.Seconds()), cachePct(c.Active))
 	switch {
 	case c.Gated:
 		c.Evidence = append(c.Evidence, "gaps gated by a cache: "+floor, "regular only inside activity: "+act)
@@ -203,6 +203,8 @@ func cacheSecs(s float64) string {
 		return fmt.Sprintf("%.3g d", s/86400)
 	case a >= 2*3600:
 		return fmt.Sprintf("%.3g h", s/3600)
+	case a >= 10*60:
+		return fmt.Sprintf("%.3g min", s/60)
 	case a >= 10:
 		return fmt.Sprintf("%.0f s", s)
 	default:

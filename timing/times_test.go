@@ -13,7 +13,7 @@ func TestFromTimes(t *testing.T) {
 	moscow := time.FixedZone("MSK", 3*3600)
 	ts := []time.Time{
 		time.Date(2026, 3, 1, 12, 0, 0, 5, time.UTC),
-		time.Date(2026, 3, 1, 12, 0, 0, 0, moscow), // 09:00 UTC: earlier
+		time.Date(2026, 3, 1, 12, 0, 0, 0, moscow),  // 09:00 UTC: earlier
 		time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), // before 1678: saturates
 		time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), // after 2262: saturates
 	}
