@@ -60,11 +60,19 @@ func technitiumSplit(line []byte) (clientOff, clientEnd, qOff int, ok bool) {
 		return 0, 0, 0, false
 	}
 	clientOff = i + 2
-	e := bytes.IndexByte(line[clientOff:], ']')
+	from := clientOff
+	if from < len(line) && line[from] == '[' { // [2001:db8::1]:53
+		e := bytes.IndexByte(line[from:], ']')
+		if e < 0 {
+			return 0, 0, 0, false
+		}
+		from += e + 1
+	}
+	e := bytes.IndexByte(line[from:], ']')
 	if e < 0 {
 		return 0, 0, 0, false
 	}
-	clientEnd = clientOff + e
+	clientEnd = from + e
 	i = clientEnd + 1
 	if bytes.HasPrefix(line[i:], []byte(" [")) { // protocol
 		e := bytes.IndexByte(line[i+2:], ']')
