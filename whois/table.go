@@ -3,7 +3,6 @@ package whois
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"iter"
 	"net/netip"
 	"os"
@@ -149,27 +148,19 @@ func (t *Table) All() iter.Seq[Record] {
 	}
 }
 
-// LoadDir parses every regular file under dir (recursively, skipping
-// names that start with ".") into a new Table; see LoadFiles.
+// LoadDir parses every regular file directly in dir (not in its
+// subdirectories, and skipping names that start with ".") into a new
+// Table, in name order; see LoadFiles.
 func LoadDir(ctx context.Context, dir string) (*Table, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(d.Name(), ".") && path != dir {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.Type().IsRegular() {
-			files = append(files, path)
-		}
-		return nil
-	})
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return &Table{}, err
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
 	}
 	return LoadFiles(ctx, files...)
 }
