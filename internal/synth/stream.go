@@ -1,0 +1,441 @@
+package synth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/netip"
+	"strconv"
+	"time"
+)
+
+// Format is an output format of Stream.
+type Format uint8
+
+// The formats.
+const (
+	// Research is the format of WriteResearch.
+	Research Format = iota
+	// Zeek is the format of WriteZeek.
+	Zeek
+)
+
+// String returns "research" or "zeek".
+func (f Format) String() string {
+	switch f {
+	case Research:
+		return "research"
+	case Zeek:
+		return "zeek"
+	}
+	return "Format(" + strconv.Itoa(int(f)) + ")"
+}
+
+// ErrFormat is the cause of ParseFormat's errors.
+var ErrFormat = errors.New("synth: unknown format")
+
+// ParseFormat returns the Format named s ("research" or "zeek").
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "research":
+		return Research, nil
+	case "zeek":
+		return Zeek, nil
+	}
+	return 0, errors.Join(ErrFormat, errors.New("synth: format "+strconv.Quote(s)+": want research or zeek"))
+}
+
+// StreamConfig configures Stream. The zero value writes one million
+// research-format lines across 1,000 pairs.
+type StreamConfig struct {
+	// N is the number of lookups to write; 0 means 1,000,000.
+	N int64
+	// Pairs is the number of (client, domain) pairs, at most 1<<31 − 1; 0
+	// means 1,000.
+	Pairs int
+	// Clients is the number of clients the pairs are spread over; 0 means
+	// ⌈Pairs/16⌉. Client c is 10.1.0.1 + c (at most 16,711,680 clients).
+	Clients int
+	// Seed seeds the pairs' parameters and the one random source of the
+	// gaps.
+	Seed uint64
+	// Start is when the stream starts; the zero Time means DefaultStart.
+	Start time.Time
+	// Days is the span the N lookups are spread over on average; 0 or less
+	// means 7.
+	Days int
+	// Format is the output format.
+	Format Format
+}
+
+func (c StreamConfig) withDefaults() StreamConfig {
+	if c.N <= 0 {
+		c.N = 1_000_000
+	}
+	if c.Pairs <= 0 {
+		c.Pairs = 1000
+	}
+	c.Pairs = min(c.Pairs, math.MaxInt32)
+	if c.Clients <= 0 {
+		c.Clients = (c.Pairs + 15) / 16
+	}
+	c.Clients = min(c.Clients, c.Pairs, 0xfeffff)
+	if c.Start.IsZero() {
+		c.Start = DefaultStart
+	}
+	if c.Days <= 0 {
+		c.Days = 7
+	}
+	return c
+}
+
+// nicePeriods are the periods stream beacons snap to, in seconds.
+var nicePeriods = []float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 604800}
+
+// pairParams derives pair k's parameters from a hash of (seed, k).
+func (c StreamConfig) pairParams(k int) (kind uint8, gap float64, jitter float64) {
+	h1 := mix64(c.Seed ^ uint64(k)*0x9e3779b97f4a7c15)
+	h2 := mix64(h1)
+	u := func(h uint64) float64 { return (float64(h>>11) + 0.5) / (1 << 53) }
+	const sigma = 1.5
+	z := math.Sqrt(-2*math.Log(u(h1))) * math.Cos(2*math.Pi*u(h2))
+	mult := math.Exp(sigma*z - sigma*sigma/2)
+	span := float64(c.Days) * 86400
+	gap = span * float64(c.Pairs) / float64(c.N) / mult
+	gap = min(max(gap, 1), span)
+	sel := mix64(h2) % 10
+	switch {
+	case sel < 4:
+		kind, jitter = 0, float64(mix64(h1^h2)%31)/100
+	case sel < 5:
+		kind, jitter = 1, 0.1
+		gap *= 1 - streamMissed
+	default:
+		return 2, gap, 0
+	}
+	// snap a beacon's period to the nearest nice period on a log scale
+	best := nicePeriods[0]
+	for _, p := range nicePeriods {
+		if math.Abs(math.Log(p/gap)) < math.Abs(math.Log(best/gap)) {
+			best = p
+		}
+	}
+	return kind, best, jitter
+}
+
+// streamMissed is the probability a beat is dropped for beacons with
+// missed beats.
+const streamMissed = 0.3
+
+func (c StreamConfig) client(k int) netip.Addr {
+	v := 0x0a010001 + uint32(k%c.Clients)
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// domainIndex maps pair k to its domain: the pairs of one client get
+// distinct domains, rotated per client so that domains are shared by
+// many clients.
+func (c StreamConfig) domainIndex(k int) int {
+	return int((uint64(k/c.Clients) + uint64(k%c.Clients)*7919) % uint64(c.domains()))
+}
+
+// domains returns the number of domains: Pairs/4, or more if a client
+// has more pairs than that.
+func (c StreamConfig) domains() int {
+	return max((c.Pairs+c.Clients-1)/c.Clients, c.Pairs/4)
+}
+
+// appendName appends the query name of domain index d:
+// <prefix>.d<7 digits>.example.
+func appendName(dst []byte, d int) []byte {
+	dst = append(dst, prefixes[mix64(uint64(d))%uint64(len(prefixes))]...)
+	dst = append(dst, ".d"...)
+	if d < 1e7 {
+		dst = appendDigits(dst, uint64(d), 7)
+	} else {
+		dst = strconv.AppendInt(dst, int64(d), 10)
+	}
+	return append(dst, ".example"...)
+}
+
+// Pair returns the ground truth of stream pair k (0 ≤ k < Pairs) under
+// the defaults of c: scenario "stream-beacon", "stream-missed" or
+// "stream-poisson" (see Stream). Events is left 0.
+func (c StreamConfig) Pair(k int) Truth {
+	c = c.withDefaults()
+	kind, gap, jit := c.pairParams(k)
+	name := appendName(nil, c.domainIndex(k))
+	t := Truth{Client: c.client(k), Domain: string(name[indexByte(name, '.')+1:])}
+	d := time.Duration(gap * 1e9)
+	switch kind {
+	case 0:
+		t.Scenario, t.Kind, t.Positive, t.Period, t.Beat, t.Jitter = "stream-beacon", KindBeacon, true, d, d, jit
+	case 1:
+		t.Scenario, t.Kind, t.Positive, t.Period, t.Beat, t.Jitter, t.Missed = "stream-missed", KindBeacon, true, d, d, jit, streamMissed
+	default:
+		t.Scenario, t.Kind = "stream-poisson", KindAperiodic
+	}
+	return t
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// Stream writes cfg.N lookups of cfg.Pairs pairs to w in time order, in
+// cfg.Format, generating them on the fly in O(Pairs) memory (24 bytes a
+// pair plus a calendar of up to 4 MiB).
+//
+// Pair k's parameters come from a hash of (Seed, k), so Pair(k) can
+// report them without running the stream. Its activity level is a
+// log-normal multiplier M (σ = 1.5, mean 1) of the average rate
+// N/(Pairs·Days·86,400 s); its mean gap is clamped to [1 s, Days]. 40 % of
+// the pairs are beacons ("stream-beacon": renewal jitter j uniform in
+// 0–30 %), 10 % beacons that miss 30 % of their beats with 10 % jitter
+// ("stream-missed"), their periods snapped to the nearest of 1 s, 2 s,
+// 5 s, … 1 h, 2 h, … 7 d (log scale); 50 % are Poisson noise
+// ("stream-poisson"). Client c of k is k mod Clients; the pairs of a client
+// get distinct domains d<7 digits>.example, each name one fixed sub-name
+// of its domain. All A lookups, TTL 300, resolver 10.0.0.53.
+//
+// The stream stops after N lines whatever time it has reached. It checks
+// ctx every 65,536 lines. Gaps are drawn from one PCG source seeded from
+// Seed, in a fixed order, so output is byte-for-byte reproducible.
+func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
+	cfg = cfg.withDefaults()
+	start := cfg.Start.UnixNano()
+	span := float64(cfg.Days) * 86400e9
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73747265616d))
+
+	// The text of every client address and every name, in two arenas.
+	clients := newArena(cfg.Clients, 16)
+	for c := range cfg.Clients {
+		clients.add(cfg.client(c).AppendTo(clients.buf))
+	}
+	ndom := cfg.domains()
+	names := newArena(ndom, 24)
+	for d := range ndom {
+		names.add(appendName(names.buf, d))
+	}
+	answers := make([]uint64, 0)
+	if cfg.Format == Zeek {
+		answers = make([]uint64, ndom)
+		for d := range answers {
+			answers[d] = mix64(uint64(d))
+		}
+	}
+
+	// Calendar queue: slots of the given width in a ring; a pair's state
+	// sits in the slot of its next event (modulo the ring, so an event more
+	// than a ring ahead is passed over until its round comes).
+	width := int64(max(64*span/float64(cfg.N), 1e6))
+	ring := 1024
+	for ring < 1<<18 && float64(ring)*float64(width) < 2*span {
+		ring <<= 1
+	}
+	mask := int64(ring - 1)
+	slots := make([][]streamItem, ring)
+	insert := func(it streamItem) {
+		s := (it.t - start) / width & mask
+		slots[s] = append(slots[s], it)
+	}
+	for k := range cfg.Pairs {
+		kind, gap, jit := cfg.pairParams(k)
+		it := streamItem{client: int32(k % cfg.Clients), dom: int32(cfg.domainIndex(k)), gap: float32(gap), kind: kind, jit: uint8(math.Round(jit * 100))}
+		var off float64
+		if kind == 2 {
+			off = rng.ExpFloat64() * gap
+		} else {
+			off = rng.Float64() * gap
+		}
+		it.t = start + int64(off*1e9)
+		insert(it)
+	}
+
+	var batch batchHeap
+	buf := make([]byte, 0, 256<<10)
+	flush := func() error {
+		_, err := w.Write(buf)
+		buf = buf[:0]
+		return err
+	}
+	server := []byte("10.0.0.53")
+	if cfg.Format == Zeek {
+		buf = appendZeekHeader(buf, start)
+	} else {
+		buf = append(buf, ResearchHeader+"\n"...)
+	}
+	var lastDay int64 = math.MinInt64
+	var datePrefix []byte
+	last := start
+	written := int64(0)
+	for s := int64(0); written < cfg.N; s++ {
+		idx := s & mask
+		slotEnd := start + (s+1)*width
+		keep := slots[idx][:0]
+		for _, it := range slots[idx] {
+			if it.t < slotEnd {
+				batch.push(it)
+			} else {
+				keep = append(keep, it)
+			}
+		}
+		slots[idx] = keep
+		for len(batch) > 0 && written < cfg.N {
+			it := batch.pop()
+			t := it.t
+			if cfg.Format == Zeek {
+				buf = appendZeekHead(buf, t, uint64(written), clients.get(int(it.client)), server)
+				buf = append(buf, names.get(int(it.dom))...)
+				buf = appendZeekTail(buf, TypeA, 300, answers[it.dom])
+			} else {
+				ms := t / 1e6
+				if day := ms / 86400000; day != lastDay {
+					lastDay = day
+					datePrefix = appendDate(datePrefix[:0], day)
+				}
+				buf = append(buf, datePrefix...)
+				buf = appendDayTime(buf, ms%86400000)
+				buf = append(buf, " | "...)
+				buf = append(buf, names.get(int(it.dom))...)
+				buf = append(buf, " | "...)
+				buf = append(buf, clients.get(int(it.client))...)
+				buf = append(buf, '\n')
+			}
+			last = t
+			written++
+			if len(buf) > 240<<10 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+			if written&0xffff == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			g := float64(it.gap)
+			var next float64
+			switch it.kind {
+			case 2:
+				next = rng.ExpFloat64() * g
+			case 1:
+				for {
+					next += g * (1 + float64(it.jit)/100*(2*rng.Float64()-1))
+					if rng.Float64() >= streamMissed {
+						break
+					}
+				}
+			default:
+				next = g * (1 + float64(it.jit)/100*(2*rng.Float64()-1))
+			}
+			it.t = t + int64(next*1e9)
+			if it.t < slotEnd {
+				batch.push(it)
+			} else {
+				insert(it)
+			}
+		}
+		batch = batch[:0]
+	}
+	if cfg.Format == Zeek {
+		buf = appendZeekClose(buf, last)
+	}
+	return flush()
+}
+
+// streamItem is the state of one stream pair: its next event time and
+// parameters (24 bytes).
+type streamItem struct {
+	t      int64
+	client int32
+	dom    int32
+	gap    float32 // mean gap (Poisson) or period (beacon), seconds
+	kind   uint8   // 0 beacon, 1 beacon with missed beats, 2 Poisson
+	jit    uint8   // jitter, percent
+}
+
+func (a streamItem) less(b streamItem) bool {
+	if a.t != b.t {
+		return a.t < b.t
+	}
+	if a.client != b.client {
+		return a.client < b.client
+	}
+	return a.dom < b.dom
+}
+
+// arena holds many short byte strings back to back.
+type arena struct {
+	buf  []byte
+	ends []uint32
+}
+
+func newArena(n, avg int) *arena {
+	return &arena{buf: make([]byte, 0, n*avg), ends: make([]uint32, 0, n)}
+}
+
+// add records that buf now ends with a new string (buf must have been
+// appended to a.buf).
+func (a *arena) add(buf []byte) {
+	a.buf = buf
+	a.ends = append(a.ends, uint32(len(buf)))
+}
+
+func (a *arena) get(i int) []byte {
+	from := uint32(0)
+	if i > 0 {
+		from = a.ends[i-1]
+	}
+	return a.buf[from:a.ends[i]]
+}
+
+// batchHeap is a binary min-heap of stream items ordered by time, then
+// client, then domain.
+type batchHeap []streamItem
+
+func (h *batchHeap) push(it streamItem) {
+	*h = append(*h, it)
+	a := *h
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !a[i].less(a[p]) {
+			break
+		}
+		a[i], a[p] = a[p], a[i]
+		i = p
+	}
+}
+
+func (h *batchHeap) pop() streamItem {
+	a := *h
+	top := a[0]
+	n := len(a) - 1
+	a[0] = a[n]
+	a = a[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		if r := l + 1; r < n && a[r].less(a[l]) {
+			l = r
+		}
+		if !a[l].less(a[i]) {
+			break
+		}
+		a[i], a[l] = a[l], a[i]
+		i = l
+	}
+	*h = a
+	return top
+}
