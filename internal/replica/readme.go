@@ -107,10 +107,11 @@ FACTS REPRODUCED
   system) makes 714, its busy and quiet days tracking the bank's; 217.12.97.137 and
   198.91.42.242 make a handful. The bank's share is about 80 %, the two organisations'
   about 99 %.
-- Lookups in office hours (Europe/Moscow for the bank, America/New_York for the health
-  system), bunched a few minutes after the full hour, with gaps between one resolver's
-  lookups often 5-10 minutes longer than an hour: a person-driven request process
-  behind a resolver cache holding the answer for its TTL of 3600 s.
+- Lookups mostly in office hours (Europe/Moscow for the bank, America/New_York for
+  the health system), bunched in the first minutes after the full hour, with gaps
+  between one resolver's lookups mostly 60-70 minutes, often 5-10 minutes longer than
+  an hour: a person-driven request process behind a resolver cache holding the answer
+  for its TTL of 3600 s.
 - No lookups on the weekend of 23-24 July and in the quiet spells of 13-17 August and
   14-20 September; spikes on 24 June, 8-9 July, 25-26 July and 31 July.
 - On 23 September the name stops resolving: 217.12.97.15 asks for the run-on name
@@ -118,7 +119,24 @@ FACTS REPRODUCED
   search suffix) 90 s before the last lookup; lookups of trump1.contact-client.com
   follow.
 
-COUNTING RULE
+`)
+	fmt.Fprintf(&b, `MODEL (choices of the generator, not published facts)
+
+- Each organisation works in sessions that start a few minutes after a full hour and
+  issue requests every %d minutes or so; the chance of a session follows office hours,
+  is lower at weekends, higher on spike days, and varies from day to day alike for
+  both organisations. One scale per organisation is set so that the lookups number
+  as published; a lookup or two beyond that is dropped at random (lost from the logs).
+- The bank's requests reach both of its resolvers a few seconds apart (%.0f %% reach
+  only one), which is what keeps the two in lock-step.
+- Each resolver prefers one server; %.0f %% of lookups also reach a second server
+  (%.0f %% of those the third as well) up to 2 s later.
+- The handful from %v (%d) and %v (%d), the times of the
+  %s lookups and the Zeek client %v are made up.
+
+`, int(RequestSpacing/time.Minute), 100*BankOneSided, 100*SecondCopy, 100*ThirdCopy,
+		BankOther, BankOtherLookups, UnknownResolver, UnknownLookups, FollowName, ZeekClient)
+	b.WriteString(`COUNTING RULE
 
 A lookup is one query by one resolver for one name, however many servers logged it:
 lines with the same resolver and name whose stamps lie within 5 s of the lookup's
