@@ -41,7 +41,7 @@ func (r *Reader) detect() (*formatSpec, error) {
 	for {
 		head, err := r.br.Peek(bufSize)
 		atEOF := err != nil
-		if err != nil && err != io.EOF && len(head) == 0 {
+		if err != nil && err != io.EOF {
 			return nil, r.inputErr(err)
 		}
 		if len(head) == 0 {
