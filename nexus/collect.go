@@ -1,0 +1,562 @@
+package nexus
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/dnslog"
+	"golang.org/x/net/publicsuffix"
+)
+
+// GroupBy chooses what the second half of a pair is.
+type GroupBy int
+
+const (
+	// ByDomain groups a client's lookups by registrable domain (eTLD+1 by
+	// the public suffix list): www.example.co.uk and mail.example.co.uk
+	// are one pair with example.co.uk. This is the default.
+	ByDomain GroupBy = iota
+	// ByName groups by the full query name.
+	ByName
+)
+
+// String returns "domain" or "name".
+func (g GroupBy) String() string {
+	if g == ByName {
+		return "name"
+	}
+	return "domain"
+}
+
+// ParseGroupBy parses "domain" or "name".
+func ParseGroupBy(s string) (GroupBy, error) {
+	switch strings.ToLower(s) {
+	case "", "domain":
+		return ByDomain, nil
+	case "name":
+		return ByName, nil
+	}
+	return 0, fmt.Errorf("nexus: unknown grouping %q (want domain or name)", s)
+}
+
+// RegistrableDomain returns the registrable domain of a normalised query
+// name: its eTLD+1 by the public suffix list ("mail1.trump-email.com" →
+// "trump-email.com", "www.example.co.uk" → "example.co.uk"). A name that is
+// itself a public suffix, or the root, is returned unchanged.
+func RegistrableDomain(name string) string {
+	if name == "" || name == "." {
+		return name
+	}
+	d, err := publicsuffix.EffectiveTLDPlusOne(name)
+	if err != nil {
+		return name
+	}
+	return d
+}
+
+// Default limits of a Collector; see the fields of the same names.
+const (
+	DefaultMaxEventsPerPair = 1 << 20
+	DefaultMaxNamesPerPair  = 32
+	DefaultMaxPairs         = 1 << 24
+)
+
+// Collector groups a stream of events into (client, domain) pairs. Add
+// events in any order; Pairs returns each pair's sorted times and what was
+// seen with them. The zero value is ready to use and groups ByDomain.
+//
+// Memory: about 8 bytes per kept event (one int64 timestamp, in slices
+// that grow by doubling, so up to 16 bytes transiently), plus about 200
+// bytes per pair and the interned client addresses and names. The limits
+// below bound it on hostile input.
+//
+// Collectors are mergeable: accumulating shards of a stream separately and
+// merging them with Merge gives the same pairs as one pass over the whole
+// stream, whatever the split and order (the kept set of times, names,
+// types, response codes and TTLs depends only on the multiset of events).
+//
+// A Collector is not safe for concurrent use; give each goroutine its own
+// and Merge them.
+type Collector struct {
+	// By chooses the grouping: ByDomain (default) or ByName.
+	By GroupBy
+	// MaxEventsPerPair caps the timestamps kept per pair (0 means
+	// DefaultMaxEventsPerPair). Past the cap the earliest timestamps are
+	// kept, so the rule is independent of arrival order and sharding; the
+	// pair's Events still counts every event and Truncated is set.
+	MaxEventsPerPair int
+	// MaxNamesPerPair caps the distinct query names remembered per pair
+	// (0 means DefaultMaxNamesPerPair); the lexically smallest are kept and
+	// NamesTotal counts up to the cap plus the overflow seen.
+	MaxNamesPerPair int
+	// MaxPairs caps the number of pairs (0 means DefaultMaxPairs). Events of
+	// new pairs past the cap are counted in Dropped and otherwise ignored.
+	MaxPairs int
+
+	clients   []netip.Addr
+	clientID  map[netip.Addr]uint32
+	keys      []string
+	keyID     map[string]uint32
+	nameIdx   map[string]uint32 // query name → index in names
+	names     []nameState
+	pairIndex map[uint64]uint32
+	pairs     []pairState
+	dropped   int64
+	added     int64
+}
+
+type pairState struct {
+	client, key uint32
+	events      int64
+	times       []int64
+	sorted      bool
+	last        int64
+	names       []string // sorted, distinct, at most MaxNamesPerPair
+	namesMore   bool
+	types       uint64 // bit i set: type i seen (types < 64)
+	typesHi     []dnslog.Type
+	rcodes      [24]int64 // index rcode+1; rcodes ≥ 23 counted at 23
+	minTTL      uint32
+	maxTTL      uint32
+	hasTTL      bool
+	servers     []netip.Addr // distinct servers, at most maxServers
+}
+
+const maxServers = 8
+
+func (c *Collector) init() {
+	if c.clientID == nil {
+		c.clientID = make(map[netip.Addr]uint32)
+		c.keyID = make(map[string]uint32)
+		c.nameIdx = make(map[string]uint32)
+		c.pairIndex = make(map[uint64]uint32)
+	}
+}
+
+func (c *Collector) maxEvents() int {
+	if c.MaxEventsPerPair > 0 {
+		return c.MaxEventsPerPair
+	}
+	return DefaultMaxEventsPerPair
+}
+
+func (c *Collector) maxNames() int {
+	if c.MaxNamesPerPair > 0 {
+		return c.MaxNamesPerPair
+	}
+	return DefaultMaxNamesPerPair
+}
+
+func (c *Collector) maxPairs() int {
+	if c.MaxPairs > 0 {
+		return c.MaxPairs
+	}
+	return DefaultMaxPairs
+}
+
+// Add adds one event. Events without a valid client address or name are
+// counted in Dropped.
+func (c *Collector) Add(ev *dnslog.Event) {
+	c.init()
+	c.added++
+	if !ev.Client.IsValid() || ev.Name == "" {
+		c.dropped++
+		return
+	}
+	cid := c.clientIDFor(ev.Client)
+	t := ev.Time.UnixNano()
+	kid := c.nameKeyID(ev.Name, cid, t)
+	pk := uint64(cid)<<32 | uint64(kid)
+	pi, ok := c.pairIndex[pk]
+	if !ok {
+		if len(c.pairs) >= c.maxPairs() {
+			c.dropped++
+			return
+		}
+		pi = uint32(len(c.pairs))
+		c.pairs = append(c.pairs, pairState{client: cid, key: kid, sorted: true})
+		c.pairIndex[pk] = pi
+	}
+	p := &c.pairs[pi]
+	p.events++
+	if t < p.last {
+		p.sorted = false
+	}
+	p.last = t
+	p.times = append(p.times, t)
+	if len(p.times) >= 2*c.maxEvents() {
+		p.trim(c.maxEvents())
+	}
+	p.addName(ev.Name, c.maxNames())
+	p.addType(ev.Type)
+	r := int(ev.RCode) + 1
+	if r > len(p.rcodes)-1 {
+		r = len(p.rcodes) - 1
+	}
+	if r >= 0 {
+		p.rcodes[r]++
+	}
+	for i := range ev.Answers {
+		a := &ev.Answers[i]
+		if a.HasTTL {
+			p.addTTL(a.TTL)
+		}
+	}
+	if ev.Server.IsValid() && len(p.servers) < maxServers && !slices.Contains(p.servers, ev.Server) {
+		p.servers = append(p.servers, ev.Server)
+	}
+}
+
+// nameKeyID returns the key id of a query name, recording the name's
+// statistics.
+func (c *Collector) nameKeyID(name string, cid uint32, t int64) uint32 {
+	ni, ok := c.nameIdx[name]
+	if !ok {
+		key := name
+		if c.By == ByDomain {
+			key = RegistrableDomain(name)
+		}
+		kid := c.keyIDFor(key)
+		if len(c.names) >= maxNameTable {
+			return kid
+		}
+		ni = uint32(len(c.names))
+		c.names = append(c.names, nameState{name: name, key: kid, first: t, last: t})
+		c.nameIdx[name] = ni
+	}
+	n := &c.names[ni]
+	n.count++
+	n.first = min(n.first, t)
+	n.last = max(n.last, t)
+	c.addNameClient(n, cid)
+	return n.key
+}
+
+func (c *Collector) keyIDFor(key string) uint32 {
+	kid, ok := c.keyID[key]
+	if !ok {
+		kid = uint32(len(c.keys))
+		c.keys = append(c.keys, key)
+		c.keyID[key] = kid
+	}
+	return kid
+}
+
+func (c *Collector) clientIDFor(a netip.Addr) uint32 {
+	cid, ok := c.clientID[a]
+	if !ok {
+		cid = uint32(len(c.clients))
+		c.clients = append(c.clients, a)
+		c.clientID[a] = cid
+	}
+	return cid
+}
+
+// maxNameTable bounds the table of distinct query names (names past it
+// still group into pairs but are not listed by Names).
+const maxNameTable = 1 << 22
+
+// nameState is what is known of one distinct query name across clients.
+type nameState struct {
+	name        string
+	key         uint32
+	count       int64
+	first, last int64
+	clients     [maxNameClients]uint32
+	nclients    uint8
+	moreClients bool
+}
+
+const maxNameClients = 8
+
+// addClient remembers client cid, keeping the maxNameClients clients with
+// the lowest addresses so that the kept set does not depend on arrival
+// order or sharding.
+func (c *Collector) addNameClient(n *nameState, cid uint32) {
+	for _, x := range n.clients[:n.nclients] {
+		if x == cid {
+			return
+		}
+	}
+	if int(n.nclients) < maxNameClients {
+		n.clients[n.nclients] = cid
+		n.nclients++
+		return
+	}
+	n.moreClients = true
+	a := c.clients[cid]
+	worst := 0
+	for j := 1; j < maxNameClients; j++ {
+		if c.clients[n.clients[j]].Compare(c.clients[n.clients[worst]]) > 0 {
+			worst = j
+		}
+	}
+	if a.Compare(c.clients[n.clients[worst]]) < 0 {
+		n.clients[worst] = cid
+	}
+}
+
+// trim keeps the earliest max timestamps, sorted.
+func (p *pairState) trim(max int) {
+	if !p.sorted {
+		slices.Sort(p.times)
+		p.sorted = true
+	}
+	if len(p.times) > max {
+		p.times = slices.Clip(p.times[:max])
+		p.last = p.times[max-1]
+	}
+}
+
+func (p *pairState) addName(name string, max int) {
+	i, found := slices.BinarySearch(p.names, name)
+	if found {
+		return
+	}
+	if len(p.names) >= max {
+		p.namesMore = true
+		if i >= len(p.names) {
+			return
+		}
+		p.names = p.names[:len(p.names)-1]
+	}
+	p.names = slices.Insert(p.names, i, name)
+}
+
+func (p *pairState) addType(t dnslog.Type) {
+	if t < 64 {
+		p.types |= 1 << t
+		return
+	}
+	if !slices.Contains(p.typesHi, t) && len(p.typesHi) < 16 {
+		p.typesHi = append(p.typesHi, t)
+		slices.Sort(p.typesHi)
+	}
+}
+
+func (p *pairState) addTTL(ttl uint32) {
+	if !p.hasTTL {
+		p.minTTL, p.maxTTL, p.hasTTL = ttl, ttl, true
+		return
+	}
+	p.minTTL = min(p.minTTL, ttl)
+	p.maxTTL = max(p.maxTTL, ttl)
+}
+
+// Merge adds everything o has collected into c. o must use the same
+// grouping; it is not changed.
+func (c *Collector) Merge(o *Collector) error {
+	if o.By != c.By {
+		return fmt.Errorf("nexus: merging collectors grouped by %v and %v", c.By, o.By)
+	}
+	c.init()
+	c.added += o.added
+	c.dropped += o.dropped
+	for i := range o.pairs {
+		op := &o.pairs[i]
+		addr := o.clients[op.client]
+		key := o.keys[op.key]
+		cid := c.clientIDFor(addr)
+		kid := c.keyIDFor(key)
+		pk := uint64(cid)<<32 | uint64(kid)
+		pi, ok := c.pairIndex[pk]
+		if !ok {
+			if len(c.pairs) >= c.maxPairs() {
+				c.dropped += op.events
+				continue
+			}
+			pi = uint32(len(c.pairs))
+			c.pairs = append(c.pairs, pairState{client: cid, key: kid, sorted: true})
+			c.pairIndex[pk] = pi
+		}
+		p := &c.pairs[pi]
+		p.events += op.events
+		p.times = append(p.times, op.times...)
+		p.sorted = false
+		p.trim(c.maxEvents())
+		for _, n := range op.names {
+			p.addName(n, c.maxNames())
+		}
+		p.namesMore = p.namesMore || op.namesMore
+		p.types |= op.types
+		for _, t := range op.typesHi {
+			p.addType(t)
+		}
+		for j, n := range op.rcodes {
+			p.rcodes[j] += n
+		}
+		if op.hasTTL {
+			p.addTTL(op.minTTL)
+			p.addTTL(op.maxTTL)
+		}
+		for _, s := range op.servers {
+			if len(p.servers) < maxServers && !slices.Contains(p.servers, s) {
+				p.servers = append(p.servers, s)
+			}
+		}
+		slices.SortFunc(p.servers, netip.Addr.Compare)
+	}
+	for i := range o.names {
+		on := &o.names[i]
+		ni, ok := c.nameIdx[on.name]
+		if !ok {
+			if len(c.names) >= maxNameTable {
+				continue
+			}
+			ni = uint32(len(c.names))
+			c.names = append(c.names, nameState{name: on.name, key: c.keyIDFor(o.keys[on.key]), first: on.first, last: on.last})
+			c.nameIdx[on.name] = ni
+		}
+		n := &c.names[ni]
+		n.count += on.count
+		n.first = min(n.first, on.first)
+		n.last = max(n.last, on.last)
+		for _, oc := range on.clients[:on.nclients] {
+			c.addNameClient(n, c.clientIDFor(o.clients[oc]))
+		}
+		n.moreClients = n.moreClients || on.moreClients
+	}
+	return nil
+}
+
+// Name is one distinct query name and who asked for it.
+type Name struct {
+	Name string
+	// Domain is the name's pair key: its registrable domain (ByDomain) or
+	// the name itself (ByName).
+	Domain      string
+	Count       int64
+	First, Last time.Time
+	// Clients are the addresses that asked, ascending (at most 8: the
+	// lowest addresses); ClientsTruncated is set when there were more.
+	Clients          []netip.Addr
+	ClientsTruncated bool
+}
+
+// Names returns every distinct query name seen (up to about four million),
+// sorted.
+func (c *Collector) Names() []Name {
+	out := make([]Name, len(c.names))
+	for i := range c.names {
+		n := &c.names[i]
+		cl := make([]netip.Addr, n.nclients)
+		for j, id := range n.clients[:n.nclients] {
+			cl[j] = c.clients[id]
+		}
+		slices.SortFunc(cl, netip.Addr.Compare)
+		out[i] = Name{Name: n.name, Domain: c.keys[n.key], Count: n.count,
+			First: time.Unix(0, n.first).UTC(), Last: time.Unix(0, n.last).UTC(),
+			Clients: cl, ClientsTruncated: n.moreClients}
+	}
+	slices.SortFunc(out, func(a, b Name) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// Added reports how many events were passed to Add (and merged in).
+func (c *Collector) Added() int64 { return c.added }
+
+// Dropped reports how many events were ignored: without a client address
+// or name, or of new pairs past MaxPairs.
+func (c *Collector) Dropped() int64 { return c.dropped }
+
+// Len reports the number of pairs.
+func (c *Collector) Len() int { return len(c.pairs) }
+
+// Pair is one (client, domain) pair and what was seen with it.
+type Pair struct {
+	// Client is the address that asked.
+	Client netip.Addr
+	// Domain is the registrable domain (ByDomain) or the full query name
+	// (ByName).
+	Domain string
+	// Events counts every event of the pair, including any past the cap.
+	Events int64
+	// Times are the kept event times, Unix nanoseconds, sorted ascending.
+	Times []int64
+	// Truncated reports that Times holds only the earliest
+	// MaxEventsPerPair of Events.
+	Truncated bool
+	// Names are the distinct query names seen (sorted; at most
+	// MaxNamesPerPair, with NamesTruncated set when there were more).
+	Names          []string
+	NamesTruncated bool
+	// Types are the distinct query types seen, ascending.
+	Types []dnslog.Type
+	// RCodes counts events by response code; events whose log has no
+	// response code are counted under dnslog.RCodeUnknown.
+	RCodes map[dnslog.RCode]int64
+	// MinTTL and MaxTTL are the smallest and largest answer TTLs logged
+	// for the pair, valid when HasTTL.
+	MinTTL, MaxTTL uint32
+	HasTTL         bool
+	// Servers are the distinct server addresses the events were logged at
+	// (at most 8), ascending.
+	Servers []netip.Addr
+}
+
+// First returns the time of the earliest event (the zero Time for a pair
+// without times).
+func (p *Pair) First() time.Time {
+	if len(p.Times) == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, p.Times[0]).UTC()
+}
+
+// Last returns the time of the latest kept event.
+func (p *Pair) Last() time.Time {
+	if len(p.Times) == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, p.Times[len(p.Times)-1]).UTC()
+}
+
+// Pairs returns every pair, ordered by client address then domain. The
+// Times slices are owned by the Collector until it is next changed; copy
+// them to keep them past an Add or Merge.
+func (c *Collector) Pairs() []Pair {
+	out := make([]Pair, 0, len(c.pairs))
+	maxEv := c.maxEvents()
+	for i := range c.pairs {
+		p := &c.pairs[i]
+		p.trim(maxEv)
+		q := Pair{
+			Client:         c.clients[p.client],
+			Domain:         c.keys[p.key],
+			Events:         p.events,
+			Times:          p.times,
+			Truncated:      p.events > int64(len(p.times)),
+			Names:          slices.Clone(p.names),
+			NamesTruncated: p.namesMore,
+			MinTTL:         p.minTTL,
+			MaxTTL:         p.maxTTL,
+			HasTTL:         p.hasTTL,
+			Servers:        slices.Clone(p.servers),
+			RCodes:         map[dnslog.RCode]int64{},
+		}
+		for t := range 64 {
+			if p.types&(1<<t) != 0 {
+				q.Types = append(q.Types, dnslog.Type(t))
+			}
+		}
+		q.Types = append(q.Types, p.typesHi...)
+		for j, n := range p.rcodes {
+			if n > 0 {
+				q.RCodes[dnslog.RCode(j-1)] = n
+			}
+		}
+		slices.SortFunc(q.Servers, netip.Addr.Compare)
+		out = append(out, q)
+	}
+	slices.SortFunc(out, func(a, b Pair) int {
+		if c := a.Client.Compare(b.Client); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Domain, b.Domain)
+	})
+	return out
+}

@@ -1,0 +1,160 @@
+package nexus
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/dnslog"
+	"github.com/google/go-cmp/cmp"
+)
+
+func testEvent(name, client string, sec int64) dnslog.Event {
+	return dnslog.Event{
+		Time:   time.Unix(sec, 0).UTC(),
+		Client: netip.MustParseAddr(client),
+		Name:   name,
+		Type:   dnslog.TypeA,
+		RCode:  dnslog.RCodeUnknown,
+	}
+}
+
+var addrCmp = cmp.Comparer(func(x, y netip.Addr) bool { return x == y })
+
+func TestCollectorGroupsByDomain(t *testing.T) {
+	var c Collector
+	for _, e := range []struct {
+		name, client string
+		sec          int64
+		typ          dnslog.Type
+	}{
+		{"www.example.co.uk", "192.0.2.1", 30, dnslog.TypeA},
+		{"mail.example.co.uk", "192.0.2.1", 10, dnslog.TypeAAAA},
+		{"www.example.co.uk", "192.0.2.1", 20, dnslog.TypeHTTPS},
+		{"www.example.co.uk", "192.0.2.2", 5, dnslog.TypeA},
+	} {
+		ev := testEvent(e.name, e.client, e.sec)
+		ev.Type = e.typ
+		ev.Answers = []dnslog.Answer{{Data: "198.51.100.7", TTL: 300, HasTTL: true}}
+		c.Add(&ev)
+	}
+	got := c.Pairs()
+	want := []Pair{
+		{
+			Client: netip.MustParseAddr("192.0.2.1"), Domain: "example.co.uk", Events: 3,
+			Times:  []int64{10e9, 20e9, 30e9},
+			Names:  []string{"mail.example.co.uk", "www.example.co.uk"},
+			Types:  []dnslog.Type{dnslog.TypeA, dnslog.TypeAAAA, dnslog.TypeHTTPS},
+			RCodes: map[dnslog.RCode]int64{dnslog.RCodeUnknown: 3},
+			MinTTL: 300, MaxTTL: 300, HasTTL: true,
+		},
+		{
+			Client: netip.MustParseAddr("192.0.2.2"), Domain: "example.co.uk", Events: 1,
+			Times:  []int64{5e9},
+			Names:  []string{"www.example.co.uk"},
+			Types:  []dnslog.Type{dnslog.TypeA},
+			RCodes: map[dnslog.RCode]int64{dnslog.RCodeUnknown: 1},
+			MinTTL: 300, MaxTTL: 300, HasTTL: true,
+		},
+	}
+	if diff := cmp.Diff(want, got, addrCmp); diff != "" {
+		t.Errorf("Pairs (-want +got):\n%s", diff)
+	}
+}
+
+func TestCollectorByName(t *testing.T) {
+	c := Collector{By: ByName}
+	for _, n := range []string{"a.example.com", "b.example.com", "a.example.com"} {
+		ev := testEvent(n, "192.0.2.1", 1)
+		c.Add(&ev)
+	}
+	if c.Len() != 2 {
+		t.Errorf("ByName: %d pairs, want 2", c.Len())
+	}
+}
+
+func TestCollectorCapKeepsEarliest(t *testing.T) {
+	c := Collector{MaxEventsPerPair: 3}
+	for _, s := range []int64{50, 10, 40, 20, 60, 30, 5} {
+		ev := testEvent("x.example.com", "192.0.2.1", s)
+		c.Add(&ev)
+	}
+	p := c.Pairs()[0]
+	if diff := cmp.Diff([]int64{5e9, 10e9, 20e9}, p.Times); diff != "" {
+		t.Errorf("kept times (-want +got):\n%s", diff)
+	}
+	if p.Events != 7 || !p.Truncated {
+		t.Errorf("Events = %d, Truncated = %v; want 7, true", p.Events, p.Truncated)
+	}
+}
+
+func TestCollectorDropsInvalid(t *testing.T) {
+	var c Collector
+	ev := testEvent("x.example.com", "192.0.2.1", 1)
+	ev.Client = netip.Addr{}
+	c.Add(&ev)
+	ev = testEvent("", "192.0.2.1", 1)
+	c.Add(&ev)
+	if c.Dropped() != 2 || c.Len() != 0 {
+		t.Errorf("Dropped = %d, Len = %d; want 2, 0", c.Dropped(), c.Len())
+	}
+}
+
+// Splitting a stream into shards in any way, collecting each and merging
+// gives the same pairs and names as one pass.
+func TestCollectorMergeEqualsOnePass(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var events []dnslog.Event
+	for range 3000 {
+		name := []string{"a.example.com", "b.example.com", "www.example.org", "x.example.net", "y.example.net"}[rng.IntN(5)]
+		client := netip.AddrFrom4([4]byte{192, 0, 2, byte(rng.IntN(12))})
+		ev := testEvent(name, client.String(), rng.Int64N(1e6))
+		ev.Type = dnslog.Type(1 + rng.IntN(3)*27)
+		ev.RCode = dnslog.RCode(rng.IntN(4) - 1)
+		ev.Answers = []dnslog.Answer{{TTL: uint32(rng.IntN(600)), HasTTL: true}}
+		ev.Server = netip.AddrFrom4([4]byte{203, 0, 113, byte(rng.IntN(3))})
+		events = append(events, ev)
+	}
+	opts := Collector{MaxEventsPerPair: 100, MaxNamesPerPair: 2}
+	one := opts
+	for i := range events {
+		one.Add(&events[i])
+	}
+	for trial := range 5 {
+		shards := make([]Collector, 1+trial)
+		for i := range shards {
+			shards[i] = opts
+		}
+		perm := rng.Perm(len(events))
+		for _, i := range perm {
+			shards[rng.IntN(len(shards))].Add(&events[i])
+		}
+		merged := opts
+		for i := range shards {
+			if err := merged.Merge(&shards[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if diff := cmp.Diff(one.Pairs(), merged.Pairs(), addrCmp); diff != "" {
+			t.Fatalf("trial %d: merged pairs differ from one pass (-one +merged):\n%s", trial, diff)
+		}
+		if diff := cmp.Diff(one.Names(), merged.Names(), addrCmp); diff != "" {
+			t.Fatalf("trial %d: merged names differ from one pass (-one +merged):\n%s", trial, diff)
+		}
+	}
+}
+
+func TestRegistrableDomain(t *testing.T) {
+	for in, want := range map[string]string{
+		"mail1.trump-email.com":                      "trump-email.com",
+		"www.example.co.uk":                          "example.co.uk",
+		"mail1.trump-email.com.moscow.alfaintra.net": "alfaintra.net",
+		"com": "com",
+		".":   ".",
+	} {
+		if got := RegistrableDomain(in); got != want {
+			t.Errorf("RegistrableDomain(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
