@@ -160,7 +160,7 @@ func dayWeights(seed uint64) []dayInfo {
 
 // request is one request behind an organisation's resolvers. For the bank,
 // route says which resolvers it reaches (0 both, 1 only A, 2 only B) and lag
-// is the second resolver's delay, first says which resolver comes first.
+// is the second resolver's delay and bFirst says whether BankResolverB asks first.
 type request struct {
 	t      int64
 	route  uint8
