@@ -161,7 +161,9 @@ func fmtaReadAll(t *testing.T, f Format, year int, text string) ([]Event, error)
 
 func TestBINDLines(t *testing.T) {
 	est := time.FixedZone("EST", -5*3600)
-	ans := func(data string, ty Type, ttl uint32) Answer { return Answer{Data: data, Type: ty, TTL: ttl, HasTTL: true} }
+	ans := func(data string, ty Type, ttl uint32) Answer {
+		return Answer{Data: data, Type: ty, TTL: ttl, HasTTL: true}
+	}
 	tests := []struct {
 		name string
 		loc  *time.Location
@@ -357,7 +359,9 @@ func TestBINDCorpusInfoblox(t *testing.T) {
 	if err != nil || len(auto) != len(got) {
 		t.Errorf("detected: %d events, %v; want %d", len(auto), err, len(got))
 	}
-	ans := func(data string, ty Type, ttl uint32) Answer { return Answer{Data: data, Type: ty, TTL: ttl, HasTTL: true} }
+	ans := func(data string, ty Type, ttl uint32) Answer {
+		return Answer{Data: data, Type: ty, TTL: ttl, HasTTL: true}
+	}
 	type fix func(*Event)
 	mk := func(line int64, when, client string, port uint16, name string, ty Type, cl Class, f fix) Event {
 		e := fmtaEvent(line, when, client, port, name, ty, cl)
@@ -373,7 +377,7 @@ func TestBINDCorpusInfoblox(t *testing.T) {
 		2: mk(2, "2022-04-07T08:08:10.043Z", "192.168.0.1", 50565, "test.com", TypeA, ClassIN, func(e *Event) { e.RCode = RCodeRefused }),
 		4: mk(4, "2022-04-07T08:08:10.043Z", "192.168.0.1", 57398, "non-exist.foo.com", TypeA, ClassIN, func(e *Event) { e.RCode = RCodeNXDomain }),
 		// no named stamp: the syslog stamp, year from Reader.Year
-		7: mk(7, "2022-03-09T23:59:59Z", "192.168.0.1", 59735, "config.nos-avg.cz", TypeTXT, ClassIN, func(e *Event) { e.Server = fmtaAddr("192.168.0.1") }),
+		7:  mk(7, "2022-03-09T23:59:59Z", "192.168.0.1", 59735, "config.nos-avg.cz", TypeTXT, ClassIN, func(e *Event) { e.Server = fmtaAddr("192.168.0.1") }),
 		22: mk(22, "2022-04-14T16:17:20.046Z", "192.168.1.90", 57738, "settings-win.data.microsoft.com", TypeA, ClassIN, func(e *Event) { e.RCode = RCodeRefused }),
 		25: mk(25, "2022-10-04T10:18:07.834Z", "89.160.20.128", 59605, "89.160.20.128.a1.foo.com", TypePTR, ClassIN, func(e *Event) {
 			e.RCode = RCodeNoError
