@@ -438,9 +438,29 @@ func (h *gapBins) tolerance(t float64) float64 {
 // window returns δ_k.
 func window(delta, k float64) float64 { return math.Min(0.45, delta*math.Sqrt(k)) }
 
-func onBeat(x, delta float64) (float64, bool) {
-	k, r := beatOf(x)
-	return k, k >= 1 && k < maxBeats && math.Abs(r) <= window(delta, k)
+// comb is the beat test of a period t with tolerance δ, with the windows δ_k
+// precomputed.
+type comb struct {
+	inv float64 // 1/t
+	win [maxBeats]float64
+}
+
+func newComb(t, delta float64) comb {
+	c := comb{inv: 1 / t}
+	for k := 1; k < maxBeats; k++ {
+		c.win[k] = window(delta, float64(k))
+	}
+	return c
+}
+
+// on reports whether a gap g (seconds) is on the beat and how many beats k it spans.
+func (c *comb) on(g float64) (float64, bool) {
+	x := g * c.inv
+	if !(x >= 0.5 && x < maxBeats-0.5) {
+		return 0, false
+	}
+	k := math.Floor(x + 0.5)
+	return k, math.Abs(x-k) <= c.win[int(k)]
 }
 
 // onBeatFraction is the share of all gaps on the beat of period t.
@@ -449,8 +469,9 @@ func (h *gapBins) onBeatFraction(t, delta float64) float64 {
 		return 0
 	}
 	var c float64
+	cb := newComb(t, delta)
 	for _, i := range h.idx {
-		if _, ok := onBeat(h.sum[i]/h.cnt[i]/t, delta); ok {
+		if _, ok := cb.on(h.sum[i] / h.cnt[i]); ok {
 			c += h.cnt[i]
 		}
 	}
@@ -463,6 +484,7 @@ func walkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
 	var p Period
 	mark := len(off)
 	for iter := 0; iter < 3; iter++ {
+		cb := newComb(t, delta)
 		off = off[:mark]
 		p = Period{Tolerance: delta}
 		last, pending := 0, -1
@@ -480,13 +502,13 @@ func walkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
 			last = i
 		}
 		for i := 1; i < len(times); i++ {
-			if k, ok := onBeat(secondsBetween(times[last], times[i])/t, delta); ok {
+			if k, ok := cb.on(secondsBetween(times[last], times[i])); ok {
 				accept(last, i, k)
 				pending = -1
 				continue
 			}
 			if pending >= 0 {
-				if k, ok := onBeat(secondsBetween(times[pending], times[i])/t, delta); ok {
+				if k, ok := cb.on(secondsBetween(times[pending], times[i])); ok {
 					// The beat moved to the pending event's phase.
 					p.Breaks++
 					p.Beats++

@@ -66,12 +66,17 @@ type Change struct {
 // than 10 %. Cost O(n).
 func DetectChange(times []int64, opts PeriodOptions) (Change, bool) {
 	times = sortedCopy(times)
-	n := len(times)
-	if n < 4*MinPeriodEvents {
+	if len(times) < 4*MinPeriodEvents {
 		return Change{}, false
 	}
-	all := DetectPeriod(times, opts)
-	if !all.OK {
+	all, _ := detect(times, opts, nil)
+	return detectChange(times, opts, all)
+}
+
+// detectChange is DetectChange on sorted times whose period is all.
+func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) {
+	n := len(times)
+	if n < 4*MinPeriodEvents || !all.OK {
 		return Change{}, false
 	}
 	marks := beatMarks(times, all.Seconds, all.Tolerance)
@@ -133,8 +138,9 @@ func DetectChange(times []int64, opts PeriodOptions) (Change, bool) {
 // of period t with tolerance delta, else 0.
 func beatMarks(times []int64, t, delta float64) []float64 {
 	out := make([]float64, len(times)-1)
+	cb := newComb(t, delta)
 	for i := 1; i < len(times); i++ {
-		if _, ok := onBeat(secondsBetween(times[i-1], times[i])/t, delta); ok {
+		if _, ok := cb.on(secondsBetween(times[i-1], times[i])); ok {
 			out[i-1] = 1
 		}
 	}

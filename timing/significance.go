@@ -38,12 +38,13 @@ func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean float64) sp
 		return res
 	}
 	delta := fit.tolerance(t)
+	cb := newComb(t, delta)
 	for i := 1; i < len(times); i++ {
 		if i%2 != parity {
 			continue
 		}
 		res.tested++
-		if _, on := onBeat(secondsBetween(times[i-1], times[i])/t, delta); on {
+		if _, on := cb.on(secondsBetween(times[i-1], times[i])); on {
 			res.hits++
 		}
 	}
