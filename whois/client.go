@@ -34,7 +34,8 @@ const (
 // a clean close part-way through an answer cannot be told from the end of
 // the answer and is parsed as it is.
 type Client struct {
-	// Server is the first server asked, "host" or "host:port".
+	// Server is the first server asked, "host" or "host:port"; port 43 is
+	// assumed.
 	Server string
 	// MaxReferrals bounds the referrals followed; 0 means
 	// DefaultMaxReferrals, negative means none.
@@ -127,7 +128,38 @@ func (c *Client) wait(ctx context.Context, server string) error {
 // Query sends query to server (default port 43) and returns the answer.
 // It does not follow referrals.
 func (c *Client) Query(ctx context.Context, server, query string) (Answer, error) {
-	server = withPort(server, "43")
+	return c.query(ctx, withPort(server, "43"), query, false)
+}
+
+// QueryRWhois sends query to an RWhois server (default port 4321) and
+// reads its answer up to the "%ok" or "%error" line that ends it, since
+// RWhois servers keep the session open for more queries.
+func (c *Client) QueryRWhois(ctx context.Context, server, query string) (Answer, error) {
+	return c.query(ctx, withPort(server, "4321"), query, true)
+}
+
+// readRWhois reads lines from r until one starts with "%ok" or "%error",
+// or until EOF.
+func readRWhois(r io.Reader) ([]byte, error) {
+	br := bufio.NewReader(r)
+	var out []byte
+	for {
+		line, err := br.ReadBytes('\n')
+		out = append(out, line...)
+		t := strings.TrimSpace(string(line))
+		if strings.HasPrefix(t, "%ok") || strings.HasPrefix(t, "%error") {
+			return out, nil
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+func (c *Client) query(ctx context.Context, server, query string, rwhois bool) (Answer, error) {
 	line := QueryString(server, query)
 	a := Answer{Server: server, Query: line}
 	if strings.ContainsAny(line, "\r\n") {
@@ -158,7 +190,11 @@ func (c *Client) Query(ctx context.Context, server, query string) (Answer, error
 	if max <= 0 {
 		max = DefaultMaxBytes
 	}
-	a.Text, err = io.ReadAll(io.LimitReader(bufio.NewReader(conn), max+1))
+	if rwhois {
+		a.Text, err = readRWhois(io.LimitReader(conn, max+1))
+	} else {
+		a.Text, err = io.ReadAll(io.LimitReader(bufio.NewReader(conn), max+1))
+	}
 	if int64(len(a.Text)) > max {
 		a.Text = a.Text[:max]
 		return a, &ParseError{File: server, Err: ErrTooLarge, Detail: fmt.Sprintf("more than %d bytes", max)}
@@ -227,9 +263,16 @@ func (c *Client) Lookup(ctx context.Context, query string) (Record, []Answer, er
 	var bestErr error = ErrNotFound
 	seen := map[string]bool{}
 	q, _ := parseAddrLoose(query)
+	rwhois := false
 	for hop := 0; ; hop++ {
 		seen[strings.ToLower(server)] = true
-		a, err := c.Query(ctx, server, query)
+		var a Answer
+		var err error
+		if rwhois {
+			a, err = c.QueryRWhois(ctx, server, query)
+		} else {
+			a, err = c.Query(ctx, server, query)
+		}
 		answers = append(answers, a)
 		if err != nil {
 			if errors.Is(err, ErrTruncated) && len(a.Text) > 0 {
@@ -250,11 +293,11 @@ func (c *Client) Lookup(ctx context.Context, query string) (Record, []Answer, er
 		} else if bestErr != nil {
 			bestErr = err
 		}
-		next, _ := Referral(a.Text)
+		next, rw := Referral(a.Text)
 		if next == "" || seen[strings.ToLower(next)] || maxRef < 0 || hop >= maxRef {
 			return best, answers, bestErr
 		}
-		server = next
+		server, rwhois = next, rw
 	}
 }
 

@@ -298,3 +298,26 @@ func TestBootstrap(t *testing.T) {
 		t.Errorf("bad bootstrap: err = %v", err)
 	}
 }
+
+func TestClientRWhoisReferral(t *testing.T) {
+	answer := readTestdata(t, "rwhois_203.0.113.9.whois")
+	done := make(chan struct{})
+	rw := startServer(t, func(q string, c net.Conn) {
+		fmt.Fprint(c, answer)
+		<-done // the session stays open after %ok
+	})
+	t.Cleanup(func() { close(done) })
+	arin := startServer(t, func(q string, c net.Conn) {
+		fmt.Fprintf(c, "NetRange: 203.0.113.0 - 203.0.113.127\nNetName: EXAMPLE-RWHOIS\nReferralServer: rwhois://%s\n", rw.addr())
+	})
+	c := &Client{Server: arin.addr(), Interval: -1}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	r, answers, err := c.Lookup(ctx, "203.0.113.9")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.NetName != "EXAMPLE-RW-CUST" || len(answers) != 2 {
+		t.Errorf("got %q after %d answers; want EXAMPLE-RW-CUST after 2", r.NetName, len(answers))
+	}
+}
