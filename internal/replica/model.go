@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// The request model. Each organisation has one request process: on each
+// Parameters of the request model. Each organisation has one request process: on each
 // day d and each clock hour h (in the organisation's zone) a working session
 // happens with probability
 //
@@ -38,8 +38,9 @@ import (
 // them, so the two resolvers mostly ask in lock-step. When the process gives
 // more lookups than published, the excess is removed at random and stands for
 // lookups that no server logged.
-
-// Parameters of the request model.
+//
+// These are the parameters of the project's copy; changing them changes the
+// replica (and TestGolden then fails until testdata/tealeaves is rebuilt).
 var (
 	// OfficeHours is o(h): the relative chance of a session in each local
 	// clock hour, highest in office hours.
