@@ -1,0 +1,222 @@
+package nexus
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/timing"
+)
+
+// scorePair profiles one pair with timing.Analyze and turns the profile
+// into the Beacon and Human scores (the verdict needs the q-values of all
+// pairs and is set later).
+//
+// Beacon = S · R · G, where
+//
+//	S = min(1, −log10(P) / 10)        significance of the period (P under
+//	                                  the Poisson null; 1 at P ≤ 1e-10)
+//	R = clamp((Score + OnBeat) / 2)   regularity: the comb score in [−2, 1]
+//	                                  and the share of gaps on the beat
+//	G = 0.1 when the gaps are explained by a cache in front of intermittent
+//	    use (CacheGated), else 1.
+//
+// Human = D · (½ + ½·W), where
+//
+//	D = min(1, −log10(p_day) / 10)    strength of the time-of-day rhythm
+//	                                  (Rayleigh test at 24 h)
+//	W = max(weekday share − weekend share, 0) … the weekly contrast
+//
+// and a pair whose events are explained by a beat (Beacon ≥ 0.5 with few
+// events off the beat) scores Human · Extra, the share of events off the
+// beat.
+func scorePair(p *Pair, opts *Options) Score {
+	s := Score{Pair: *p}
+	ttl := opts.TTL
+	if ttl == 0 && p.HasTTL && p.MaxTTL > 0 {
+		ttl = time.Duration(p.MaxTTL) * time.Second
+	}
+	s.TTL = ttl
+	loc := opts.Location
+	zoneNote := ""
+	if loc == nil {
+		loc, zoneNote = bestZone(p.Times, opts.Zones)
+	}
+	s.Zone = loc.String()
+	topts := opts.Timing
+	topts.Location = loc
+	topts.TTL = ttl
+	r := timing.Analyze(p.Times, topts)
+	if opts.KeepTiming {
+		s.Timing = &r
+	}
+	f := Features{
+		Events:       r.N,
+		Folded:       r.Folded,
+		PeriodP:      r.Period.P,
+		PeriodScore:  r.Period.Score,
+		OnBeat:       r.Period.OnBeat,
+		Missed:       r.Period.MissedFrac,
+		Jitter:       r.Period.Jitter,
+		GapCV:        r.Gaps.CV,
+		DayP:         r.Rhythm.Day.P,
+		Business:     r.Rhythm.Business,
+		Night:        r.Rhythm.Night,
+		Entropy:      r.Rhythm.Entropy,
+		Burstiness:   r.Burstiness,
+		HourCoverage: r.Persistence.HourCoverage,
+		Active:       r.Sessions.Active,
+		TTLRatio:     r.TTLRatio,
+	}
+	if r.Folded > 0 && r.Period.OK {
+		f.Extra = float64(r.Period.Extra) / float64(r.Folded)
+	}
+	s.Features = f
+	s.P = r.Period.P
+	if r.Period.OK {
+		s.Period = time.Duration(r.Period.Seconds * float64(time.Second))
+	}
+	minEv := opts.MinEvents
+	if minEv <= 0 {
+		minEv = timing.MinPeriodEvents
+	}
+	if r.Insufficient || r.Folded < minEv {
+		s.P = 1
+		s.Evidence = append(s.Evidence, fmt.Sprintf("insufficient data: %d events after folding", r.Folded))
+		return s
+	}
+
+	sig := clamp01(log10p(r.Period.P) / 10)
+	reg := clamp01((r.Period.Score + r.Period.OnBeat) / 2)
+	s.CacheGated = r.Period.OK && cacheGated(&r, ttl)
+	gate := 1.0
+	if s.CacheGated {
+		gate = 0.1
+	}
+	s.Beacon = sig * reg * gate
+
+	day := clamp01(log10p(r.Rhythm.Day.P) / 10)
+	week := clamp01(r.Rhythm.Weekday - r.Rhythm.Weekend)
+	s.Human = day * (0.5 + 0.5*week)
+	if s.Beacon >= 0.5 {
+		s.Human *= f.Extra
+	}
+
+	if zoneNote != "" {
+		s.Evidence = append(s.Evidence, zoneNote)
+	}
+	if s.CacheGated {
+		s.Evidence = append(s.Evidence, fmt.Sprintf("gaps gated by a cache (TTL %s): regular only inside sessions of use", fmtTTL(ttl, r.Cache.TTL)))
+	}
+	s.Evidence = append(s.Evidence, r.Evidence...)
+	s.Caveats = pairCaveats(&s, &r)
+	return s
+}
+
+// cacheGated reports whether the pair's regularity is what a cache in front
+// of intermittent use produces: timing finds the gaps floored at the TTL
+// with activity in sessions, and the period is within [0.95, 1.3] of the
+// TTL (when the TTL is known) or of the floor of the gaps.
+func cacheGated(r *timing.Result, ttl time.Duration) bool {
+	if !r.Cache.Gated {
+		return false
+	}
+	ref := ttl.Seconds()
+	if ref <= 0 {
+		ref = r.Cache.TTL.Seconds()
+	}
+	if ref <= 0 {
+		return false
+	}
+	ratio := r.Period.Seconds / ref
+	return ratio >= 0.95 && ratio <= 1.3
+}
+
+func fmtTTL(given, estimated time.Duration) string {
+	if given > 0 {
+		return given.String()
+	}
+	return "≈" + estimated.String() + ", estimated from the floor of the gaps"
+}
+
+// pairCaveats lists what a pair's data cannot rule out.
+func pairCaveats(s *Score, r *timing.Result) []string {
+	var c []string
+	if s.TTL == 0 && r.Period.OK {
+		c = append(c, "no TTL known for this pair: a cache with a TTL near the period would produce the same regularity")
+	}
+	if r.Persistence.Days < 3 {
+		c = append(c, fmt.Sprintf("the activity spans %d day(s): too short to judge a daily or weekly rhythm", r.Persistence.Days))
+	}
+	if s.Truncated {
+		c = append(c, fmt.Sprintf("only the earliest %d of %d events were kept", len(s.Times), s.Events))
+	}
+	return c
+}
+
+// bestZone returns the zone among zones (DefaultZones when nil) whose
+// working week (Monday–Friday 09–18) holds the largest share of the
+// events, with an evidence line; ties go to the earlier zone (UTC first).
+func bestZone(times []int64, zones []*time.Location) (*time.Location, string) {
+	if zones == nil {
+		zones = DefaultZones
+	}
+	if len(zones) == 0 || len(times) == 0 {
+		return time.UTC, ""
+	}
+	best, bestShare, utcShare := zones[0], -1.0, -1.0
+	for _, z := range zones {
+		share := businessShare(times, z)
+		if z == time.UTC || z.String() == "UTC" {
+			utcShare = share
+		}
+		if share > bestShare+1e-9 {
+			best, bestShare = z, share
+		}
+	}
+	note := fmt.Sprintf("best-fitting zone %s: %s of events on weekdays 09–18 there", best, fmtPct(bestShare))
+	if utcShare >= 0 && best.String() != "UTC" {
+		note += fmt.Sprintf(" (%s in UTC)", fmtPct(utcShare))
+	}
+	return best, note
+}
+
+// businessShare is the share of times on Monday–Friday 09:00–18:00 in loc.
+// It reads at most 4096 times, evenly spaced, so that it stays cheap.
+func businessShare(times []int64, loc *time.Location) float64 {
+	step := max(1, len(times)/4096)
+	n, in := 0, 0
+	for i := 0; i < len(times); i += step {
+		t := time.Unix(0, times[i]).In(loc)
+		n++
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && t.Hour() >= timing.BusinessStart && t.Hour() < timing.BusinessEnd {
+			in++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(in) / float64(n)
+}
+
+// verdict classifies a scored pair once its q-value is known.
+func verdict(s *Score, opts *Options) Verdict {
+	if s.Features.Folded < max(opts.MinEvents, timing.MinPeriodEvents) || s.Beacon == 0 && s.Human == 0 && s.P == 1 && len(s.Evidence) > 0 && s.Features.PeriodScore == 0 && s.Features.DayP == 0 {
+		if s.Features.Folded < max(opts.MinEvents, timing.MinPeriodEvents) {
+			return VerdictInsufficient
+		}
+	}
+	periodic := s.Q <= opts.alpha() && s.Beacon >= 0.25 && !s.CacheGated
+	humanLike := s.Human >= 0.3
+	switch {
+	case periodic && s.Features.Extra >= 0.2 && s.Human >= 0.1:
+		return VerdictMixed
+	case periodic:
+		return VerdictBeacon
+	case humanLike:
+		return VerdictHuman
+	}
+	return VerdictAperiodic
+}
+
+var _ = math.Abs

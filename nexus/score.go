@@ -1,0 +1,349 @@
+package nexus
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"net/netip"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/timing"
+	"github.com/dnsnexus/dnsnexus/whois"
+)
+
+// Verdict is the class a pair is put in.
+type Verdict string
+
+// The verdicts.
+const (
+	// VerdictBeacon: a significant, regular period that persists and is not
+	// explained by a cache in front of intermittent use.
+	VerdictBeacon Verdict = "beacon"
+	// VerdictHuman: no machine period; activity follows the clock of a
+	// working day (time-of-day rhythm, sessions, bursts).
+	VerdictHuman Verdict = "human"
+	// VerdictMixed: a significant period explains part of the events, and
+	// the rest follows a human rhythm.
+	VerdictMixed Verdict = "mixed"
+	// VerdictAperiodic: enough events, but neither a period nor a human
+	// rhythm (e.g. Poisson-like machine traffic).
+	VerdictAperiodic Verdict = "aperiodic"
+	// VerdictInsufficient: too few events to say anything.
+	VerdictInsufficient Verdict = "insufficient"
+)
+
+// Options configures Score. The zero value is the documented default.
+type Options struct {
+	// Location is the zone of the human rhythm (office hours, time of day).
+	// nil means: fit the zone per pair among Zones and say which in the
+	// evidence.
+	Location *time.Location
+	// Zones are the candidate zones when Location is nil; nil means
+	// DefaultZones.
+	Zones []*time.Location
+	// TTL is the cache TTL in front of the clients, if known. Zero means:
+	// use the largest answer TTL logged for the pair, if any.
+	TTL time.Duration
+	// Whois, when set, enriches pairs with the owner of the client address
+	// and of the domain.
+	Whois *whois.Table
+	// MinEvents is the fewest events (after folding) a pair needs for a
+	// verdict other than insufficient; 0 means timing.MinPeriodEvents.
+	MinEvents int
+	// Alpha is the false-discovery rate at which a period counts as
+	// significant, applied to the Benjamini–Hochberg q-values across all
+	// pairs scored together; 0 means 0.01.
+	Alpha float64
+	// Workers bounds the goroutines scoring pairs; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called from time to time with the number of
+	// pairs scored so far and the total.
+	Progress func(done, total int)
+	// Timing is passed to timing.Analyze (its Location and TTL are set per
+	// pair from the fields above).
+	Timing timing.Options
+	// KeepTiming keeps each pair's full timing.Result in Score.Timing
+	// (about 3 KB per pair); otherwise only the figures in Score are kept.
+	KeepTiming bool
+}
+
+// DefaultZones are the zones tried when Options.Location is nil: UTC and
+// one zone per few hours of offset around the world.
+var DefaultZones = func() []*time.Location {
+	var out []*time.Location
+	for _, name := range []string{"UTC", "America/Los_Angeles", "America/Chicago", "America/New_York",
+		"America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Moscow", "Asia/Dubai",
+		"Asia/Kolkata", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			out = append(out, loc)
+		}
+	}
+	return out
+}()
+
+func (o *Options) alpha() float64 {
+	if o.Alpha > 0 && o.Alpha < 1 {
+		return o.Alpha
+	}
+	return 0.01
+}
+
+// Enrichment is what WHOIS says about a pair's client and domain.
+type Enrichment struct {
+	// Client network: the most specific record covering the address.
+	Org, OrgID, NetName, Country, Source string
+	Network                              netip.Prefix
+	// Domain holder.
+	Registrant, Registrar string
+}
+
+// Score is the assessment of one pair.
+type Score struct {
+	Pair
+	// Beacon in [0, 1] measures machine periodicity; Human in [0, 1] measures
+	// a human working rhythm. See Score for the formulas.
+	Beacon, Human float64
+	// Period is the detected period (0 when none), with its p-value P under
+	// the Poisson null and its Benjamini–Hochberg q-value Q across the pairs
+	// scored together.
+	Period time.Duration
+	P, Q   float64
+	// Verdict is the class; Evidence the figures behind it, most important
+	// first; Caveats what the data cannot rule out.
+	Verdict  Verdict
+	Evidence []string
+	Caveats  []string
+	// Zone is the time zone the human rhythm was measured in.
+	Zone string
+	// Share is the pair's share of its domain's lookups.
+	Share Share
+	// CacheGated reports that the timing is explained by a cache with TTL
+	// TTL in front of intermittent use.
+	CacheGated bool
+	TTL        time.Duration
+	// Features are the figures the scores were built from.
+	Features Features
+	// Labels, for mixed pairs, say for each kept time whether it lies on the
+	// period's beat (LabelPeriodic) or not (LabelClock).
+	Labels []EventLabel
+	// Enrichment holds WHOIS facts when a table was given.
+	Enrichment Enrichment
+	// Timing is the full timing profile when Options.KeepTiming is set.
+	Timing *timing.Result
+}
+
+// EventLabel says which process an event of a mixed pair is attributed to.
+type EventLabel uint8
+
+// Event labels.
+const (
+	LabelClock    EventLabel = iota // time-of-day driven (not on the beat)
+	LabelPeriodic                   // on the period's beat
+)
+
+// Features are the timing figures a pair's scores are computed from; all
+// finite.
+type Features struct {
+	Events, Folded int
+	// PeriodP is the period's p-value; PeriodScore the comb score in [−2, 1];
+	// OnBeat the share of gaps on the beat; Missed the share of missed
+	// beats; Jitter the relative jitter; Extra the share of events off the
+	// beat.
+	PeriodP, PeriodScore, OnBeat, Missed, Jitter, Extra float64
+	// GapCV is the coefficient of variation of the gaps.
+	GapCV float64
+	// DayP is the Rayleigh p-value of the time of day; Business the share of
+	// events Monday–Friday 09–18 in Zone; Night the share at 00–06;
+	// Entropy the normalised entropy of the hour-of-day profile.
+	DayP, Business, Night, Entropy float64
+	// Burstiness is the finite-size corrected burstiness of the gaps.
+	Burstiness float64
+	// HourCoverage is the share of clock hours of the span with an event;
+	// Active the share of the span inside sessions.
+	HourCoverage, Active float64
+	// TTLRatio is the period over the cache TTL (0 when either is unknown).
+	TTLRatio float64
+}
+
+// Report is the result of scoring a set of pairs.
+type Report struct {
+	// Scores are the pairs, ranked: beacons by Beacon score, then mixed,
+	// then human, aperiodic and insufficient.
+	Scores []Score
+	// Syncs are clients acting in lock-step on a domain, and Clusters their
+	// groups.
+	Syncs    []Sync
+	Clusters []Cluster
+	// Leaks are search-suffix leaks among the names seen.
+	Leaks []Leak
+	// Events and Dropped count the events collected and ignored.
+	Events, Dropped int64
+	// By is the grouping.
+	By GroupBy
+	// Caveats are the limits of what DNS logs can show, for the report.
+	Caveats []string
+}
+
+// Analyze scores every pair of c and computes the cross-pair views. It
+// stops early, returning ctx.Err(), when ctx is cancelled.
+func Analyze(ctx context.Context, c *Collector, opts Options) (*Report, error) {
+	pairs := c.Pairs()
+	scores, err := ScorePairs(ctx, pairs, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{
+		Scores:  scores,
+		Events:  c.Added(),
+		Dropped: c.Dropped(),
+		By:      c.By,
+		Caveats: GeneralCaveats,
+	}
+	r.Syncs = Synchrony(pairs, SyncOptions{})
+	r.Clusters = Clusters(r.Syncs)
+	r.Leaks = SuffixLeaks(c.Names())
+	return r, nil
+}
+
+// GeneralCaveats are the limits of DNS timing evidence that every report
+// states.
+var GeneralCaveats = []string{
+	"DNS logs show lookups, not connections or messages: a lookup says a name was resolved, not what was sent.",
+	"Resolvers cache answers: an authoritative server sees only cache misses, and a client behind a cache looks periodic at about the TTL.",
+	"A client address is often a resolver serving many people and machines; a verdict is about the traffic it forwards, not about a person.",
+	"Source addresses of UDP queries can be spoofed, and logs can be edited; the timing cannot authenticate them.",
+	"A period proves a timer, not its purpose: update checks, monitoring and mail polling are periodic too.",
+}
+
+// ScorePairs scores pairs (each pair's Times sorted) on Options.Workers
+// goroutines and returns them ranked. Q-values are computed across the
+// given pairs.
+func ScorePairs(ctx context.Context, pairs []Pair, opts Options) ([]Score, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	shares := Shares(pairs)
+	out := make([]Score, len(pairs))
+	var next, done atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if ctx.Err() != nil {
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(pairs) {
+					return
+				}
+				out[i] = scorePair(&pairs[i], &opts)
+				out[i].Share = shares[i]
+				if n := done.Add(1); opts.Progress != nil && (n%1024 == 0 || int(n) == len(pairs)) {
+					opts.Progress(int(n), len(pairs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	finish(out, &opts)
+	return out, nil
+}
+
+// finish computes q-values, verdicts and the ranking.
+func finish(scores []Score, opts *Options) {
+	ps := make([]float64, len(scores))
+	for i := range scores {
+		ps[i] = scores[i].P
+	}
+	qs := timing.BenjaminiHochberg(ps)
+	for i := range scores {
+		s := &scores[i]
+		s.Q = qs[i]
+		s.Verdict = verdict(s, opts)
+		if opts.Whois != nil {
+			s.Enrichment = enrich(opts.Whois, s.Client, s.Domain)
+		}
+	}
+	slices.SortStableFunc(scores, func(a, b Score) int {
+		if c := cmp.Compare(verdictRank(a.Verdict), verdictRank(b.Verdict)); c != 0 {
+			return c
+		}
+		ka, kb := a.Beacon, b.Beacon
+		if a.Verdict == VerdictHuman {
+			ka, kb = a.Human, b.Human
+		}
+		if c := cmp.Compare(kb, ka); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Events, a.Events); c != 0 {
+			return c
+		}
+		if c := a.Client.Compare(b.Client); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Domain, b.Domain)
+	})
+}
+
+func verdictRank(v Verdict) int {
+	switch v {
+	case VerdictBeacon:
+		return 0
+	case VerdictMixed:
+		return 1
+	case VerdictHuman:
+		return 2
+	case VerdictAperiodic:
+		return 3
+	}
+	return 4
+}
+
+func enrich(t *whois.Table, client netip.Addr, domain string) Enrichment {
+	var e Enrichment
+	if r, ok := t.Lookup(client); ok {
+		e.Org, e.OrgID, e.NetName, e.Country, e.Source = r.Org, r.OrgID, r.NetName, r.Country, r.Source
+		for _, p := range r.Ranges {
+			if p.Contains(client) && (!e.Network.IsValid() || p.Bits() > e.Network.Bits()) {
+				e.Network = p
+			}
+		}
+	}
+	if r, ok := t.Domain(domain); ok {
+		e.Registrant = r.Registrant.Org
+		if e.Registrant == "" {
+			e.Registrant = r.Registrant.Name
+		}
+		e.Registrar = r.Registrar
+	}
+	return e
+}
+
+// clamp01 limits x to [0, 1], mapping NaN to 0.
+func clamp01(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	return math.Min(1, x)
+}
+
+// log10p returns −log10(p) for p in (0, 1], capped at 300.
+func log10p(p float64) float64 {
+	if !(p > 1e-300) {
+		return 300
+	}
+	return math.Min(300, -math.Log10(p))
+}
+
+func fmtPct(x float64) string { return fmt.Sprintf("%.0f %%", 100*x) }
