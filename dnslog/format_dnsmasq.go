@@ -189,7 +189,7 @@ func (d *dnsmasqDecoder) annotate(m *dnsmasqMsg) {
 			}
 		}
 	} else {
-		if c := d.held.at(d.last); c != nil && (c.subject == m.name || c.cnameOpen) {
+		if c := d.held.at(d.last); c != nil && (c.cnameOpen || c.subject == m.name && dnsmasqCompatible(c.ev.Type, implied)) {
 			h, id = c, d.last
 		}
 		for i := 0; h == nil && i < d.held.len(); i++ {
