@@ -115,5 +115,8 @@ func bytesAddrPort(b []byte, portOptional bool) (addr netip.Addr, port uint16, p
 		return netip.Addr{}, 0, 0, false
 	}
 	addr, ok = bytesAddr(b)
-	return addr, 0, len(b), ok
+	if !ok {
+		return netip.Addr{}, 0, 0, false
+	}
+	return addr, 0, len(b), true
 }

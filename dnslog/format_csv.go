@@ -24,8 +24,8 @@ import (
 //
 // Fields may be quoted ("a, b" keeps its comma; "" is a quote), with
 // spaces around separators ignored. A quoted field cannot span lines. A
-// row may have fewer fields than the header as long as the mapped columns
-// are present. Time values may be RFC 3339, "YYYY-MM-DD HH:MM:SS[.fff]" or
+// row may have fewer fields than the header: the missing columns count as
+// empty, but the time and name columns must be present. Time values may be RFC 3339, "YYYY-MM-DD HH:MM:SS[.fff]" or
 // epoch seconds; types may be mnemonics, numbers or Umbrella's "28 (AAAA)".
 
 // CSVField names the Event field a CSV column fills.
@@ -101,7 +101,7 @@ type csvDecoder struct {
 	started bool
 	sep     byte
 	col     [CSVServerPort + 1]int // column index per field, -1 when absent
-	need    int                    // fields a row must have
+	need    int                    // fields a row must have (up to its time and name)
 	loc     *time.Location         // for zone-less stamps
 	fields  [][]byte
 	offs    []int
@@ -261,22 +261,29 @@ func umbrellaType(b []byte) (Type, bool) {
 	return ParseType(string(b))
 }
 
+// get returns the value and offset of the column mapped to fld, with
+// false when there is none or the row is too short to have it.
+func (d *csvDecoder) get(fld CSVField) ([]byte, int, bool) {
+	i := d.col[fld]
+	if i < 0 || i >= len(d.fields) {
+		return nil, 0, false
+	}
+	return d.fields[i], d.offs[i], true
+}
+
 func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return false, nil
 	}
 	if !d.started {
-		d.started = true
 		d.sep = csvHeaderSep(line)
 		if off, ok := d.split(line, d.sep); !ok {
 			return false, badField(off, ErrField, "malformed CSV field")
 		}
+		d.started = true
 		if d.mapHeader() {
 			d.loc = d.c.loc
-			d.need = 0
-			for _, c := range d.col {
-				d.need = max(d.need, c+1)
-			}
+			d.need = max(d.col[CSVTime], d.col[CSVName]) + 1
 			return false, nil
 		}
 		d.sep = ','
@@ -290,70 +297,71 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 		return false, badField(off, ErrField, "malformed CSV field")
 	}
 	if len(d.fields) < d.need {
-		return false, badField(len(line), ErrField, "row has fewer fields than the mapped columns")
+		return false, badField(len(line), ErrField, "row ends before its time or name column")
 	}
-	f, o := d.fields, d.offs
-	if i := d.col[CSVTime]; i >= 0 {
-		t, ok := parseRFC3339(f[i], d.loc)
+	if v, off, ok := d.get(CSVTime); ok {
+		t, ok := parseRFC3339(v, d.loc)
 		if !ok {
-			t, ok = parseEpoch(f[i])
+			t, ok = parseEpoch(v)
 		}
 		if !ok {
-			return false, badField(o[i], ErrTime, quoteField(f[i]))
+			return false, badField(off, ErrTime, quoteField(v))
 		}
 		ev.Time = t
 	}
-	if i := d.col[CSVName]; i >= 0 {
-		name, raw, ok := normalizeName(f[i], d.c.intern)
+	if v, off, ok := d.get(CSVName); ok {
+		name, raw, ok := normalizeName(v, d.c.intern)
 		if !ok {
-			return false, badField(o[i], ErrName, quoteField(f[i]))
+			return false, badField(off, ErrName, quoteField(v))
 		}
 		ev.Name, ev.RawName = name, raw
 	}
-	if i := d.col[CSVClient]; i >= 0 && len(f[i]) > 0 {
-		a, p, po, ok := bytesAddrPort(f[i], true)
+	if v, off, ok := d.get(CSVClient); ok && len(v) > 0 {
+		a, p, po, ok := bytesAddrPort(v, true)
 		if !ok {
-			return false, badField(o[i]+po, ErrAddr, quoteField(f[i]))
+			return false, badField(off+po, ErrAddr, quoteField(v))
 		}
 		ev.Client, ev.ClientPort = a.Unmap(), p
 	}
-	if i := d.col[CSVServer]; i >= 0 && len(f[i]) > 0 {
-		a, p, po, ok := bytesAddrPort(f[i], true)
+	if v, off, ok := d.get(CSVServer); ok && len(v) > 0 {
+		a, p, po, ok := bytesAddrPort(v, true)
 		if !ok {
-			return false, badField(o[i]+po, ErrAddr, quoteField(f[i]))
+			return false, badField(off+po, ErrAddr, quoteField(v))
 		}
 		ev.Server, ev.ServerPort = a.Unmap(), p
 	}
-	for _, pc := range [2]struct {
-		fld  CSVField
-		port *uint16
-	}{{CSVClientPort, &ev.ClientPort}, {CSVServerPort, &ev.ServerPort}} {
-		if i := d.col[pc.fld]; i >= 0 && len(f[i]) > 0 {
-			p, ok := bytesPort(f[i])
-			if !ok {
-				return false, badField(o[i], ErrAddr, "port "+quoteField(f[i]))
-			}
-			*pc.port = p
-		}
-	}
-	if i := d.col[CSVType]; i >= 0 && len(f[i]) > 0 {
-		t, ok := umbrellaType(f[i])
+	if v, off, ok := d.get(CSVClientPort); ok && len(v) > 0 {
+		p, ok := bytesPort(v)
 		if !ok {
-			return false, badField(o[i], ErrType, quoteField(f[i]))
+			return false, badField(off, ErrAddr, "port "+quoteField(v))
+		}
+		ev.ClientPort = p
+	}
+	if v, off, ok := d.get(CSVServerPort); ok && len(v) > 0 {
+		p, ok := bytesPort(v)
+		if !ok {
+			return false, badField(off, ErrAddr, "port "+quoteField(v))
+		}
+		ev.ServerPort = p
+	}
+	if v, off, ok := d.get(CSVType); ok && len(v) > 0 {
+		t, ok := umbrellaType(v)
+		if !ok {
+			return false, badField(off, ErrType, quoteField(v))
 		}
 		ev.Type = t
 	}
-	if i := d.col[CSVClass]; i >= 0 && len(f[i]) > 0 {
-		c, ok := ParseClass(string(f[i]))
+	if v, off, ok := d.get(CSVClass); ok && len(v) > 0 {
+		c, ok := ParseClass(string(v))
 		if !ok {
-			return false, badField(o[i], ErrType, quoteField(f[i]))
+			return false, badField(off, ErrType, quoteField(v))
 		}
 		ev.Class = c
 	}
-	if i := d.col[CSVRCode]; i >= 0 && len(f[i]) > 0 && string(f[i]) != "-" {
-		c, ok := ParseRCode(string(f[i]))
+	if v, off, ok := d.get(CSVRCode); ok && len(v) > 0 && string(v) != "-" {
+		c, ok := ParseRCode(string(v))
 		if !ok {
-			return false, badField(o[i], ErrField, "response code "+quoteField(f[i]))
+			return false, badField(off, ErrField, "response code "+quoteField(v))
 		}
 		ev.RCode = c
 	}
