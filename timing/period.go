@@ -107,11 +107,13 @@ type Period struct {
 	// Tolerance is δ, the half-width of the one-beat window relative to the
 	// period.
 	Tolerance float64
-	// Score is the comb score of all gaps at the period, in [−2, 1]: the mean of
-	// s(g) = 1 − 12·r² for a gap g = (k + r)·T with 1 ≤ k < 16 and |r| ≤ ½,
-	// s = −1 for gaps shorter than T/2 and 0 for longer ones. A residual r
-	// uniform on [−½, ½] scores 0 on average, so a finer comb gains nothing by
-	// chance; a perfect beacon scores 1 and Poisson traffic scores below 0.
+	// Score is the comb score of all gaps at the period, in [−3.5, 1]: the mean
+	// of s(g) = 1 − 12·r² − 0.1·(k − 1) for a gap g = (k + r)·T with
+	// 1 ≤ k < 16 and |r| ≤ ½, s = −1 for gaps shorter than T/2 and 0 for
+	// longer ones. A residual r uniform on [−½, ½] scores 0 on average, so a
+	// finer comb gains nothing by chance, and each implied missed beat costs
+	// 0.1, so T/2 does not win by absorbing a few extra events. A perfect
+	// beacon scores 1; Poisson traffic scores below 0.
 	Score float64
 	// OnBeat is the fraction of all gaps that are on the beat (relative to the
 	// previous event, not the previous beat).
@@ -273,6 +275,11 @@ func beatOf(x float64) (k, r float64) {
 	return k, x - k
 }
 
+// missPenalty is the score lost per missed beat a gap implies. It makes a
+// sub-multiple T/2, which turns every gap into one with a missed beat, lose to
+// T when a few extra events off the beat fit T/2 slightly better.
+const missPenalty = 0.1
+
 // score is the comb score of the histogram at period t (see Period.Score).
 func (h *gapBins) score(t float64) float64 {
 	if h.total == 0 {
@@ -285,7 +292,7 @@ func (h *gapBins) score(t float64) float64 {
 		case k == 0:
 			s -= h.cnt[i]
 		case k < maxBeats:
-			s += h.cnt[i] * (1 - 12*r*r)
+			s += h.cnt[i] * (1 - 12*r*r - missPenalty*(k-1))
 		}
 	}
 	return s / h.total

@@ -46,8 +46,9 @@ func DetectPeriods(times []int64, opts PeriodOptions) []Period {
 // Change is a change of period: the events before At beat with one period and
 // the events from At on with another.
 type Change struct {
-	// At is the time of the first event of the new regime (Unix nanoseconds)
-	// and Index its position in the sorted times.
+	// At is the time of the first event of the new regime, the first whose
+	// gap from its predecessor follows the new period (Unix nanoseconds), and
+	// Index its position in the sorted times.
 	At    int64
 	Index int
 	// Before and After are the periods of the two sides, each detected and
@@ -56,14 +57,17 @@ type Change struct {
 }
 
 // DetectChange looks for a single change of period in the sorted event times.
-// Method: the strongest period T is estimated on all gaps; each gap is marked on
-// or off the beat of T; the change index maximises the CUSUM |Σ_{i≤s} (h_i −
-// h̄)| of the marks h_i ∈ {0, 1}. Both sides are then detected on their own and
-// the split is moved to the index that maximises the number of gaps on the beat
-// of the left period before it plus those on the beat of the right period after
-// it. A change is reported (ok true) when both sides have at least 2 ×
-// MinPeriodEvents events, both P are at most Alpha and the periods differ by more
-// than 10 %. Cost O(n).
+// Method: the strongest period T is estimated on all gaps and each gap is
+// marked on or off its beat; two candidate splits maximise the CUSUM
+// |Σ_{i≤s} (x_i − x̄)|, one of the marks and one of the log gaps (a new period
+// that is a multiple of T keeps every gap on T's beat but changes the level of
+// the gaps). For each candidate both sides are detected on their own, and the
+// split is moved to the index that maximises the gaps spanning exactly one beat
+// of the left period before it plus those of the right period after it. A
+// change is reported (ok true) when both sides have at least 2 ×
+// MinPeriodEvents events, both P are at most Alpha and the periods differ by
+// more than 10 %; of two valid candidates the one with the smaller larger
+// p-value wins. Cost O(n) plus a few DetectPeriod calls.
 func DetectChange(times []int64, opts PeriodOptions) (Change, bool) {
 	times = sortedCopy(times)
 	if len(times) < 4*MinPeriodEvents {
@@ -79,68 +83,97 @@ func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) 
 	if n < 4*MinPeriodEvents || !all.OK {
 		return Change{}, false
 	}
-	marks := beatMarks(times, all.Seconds, all.Tolerance)
-	var mean float64
-	for _, h := range marks {
-		mean += h
-	}
-	mean /= float64(len(marks))
-	best, at, run := -1.0, 0, 0.0
-	for i, h := range marks {
-		run += h - mean
-		if math.Abs(run) > best {
-			best, at = math.Abs(run), i+1
-		}
-	}
-	// marks[i] is the gap ending at event i+1; the split index is an event.
 	split := func(s int) (Period, Period, bool) {
 		if s < 2*MinPeriodEvents || n-s < 2*MinPeriodEvents {
 			return Period{}, Period{}, false
 		}
-		return DetectPeriod(times[:s], opts), DetectPeriod(times[s:], opts), true
+		b, a := DetectPeriod(times[:s], opts), DetectPeriod(times[s:], opts)
+		ok := b.OK && a.OK && b.P <= opts.alpha() && a.P <= opts.alpha() &&
+			math.Abs(a.Seconds/b.Seconds-1) > 0.1
+		return b, a, ok
 	}
-	b, a, ok := split(at)
-	if !ok || !b.OK || !a.OK {
-		return Change{}, false
+	// Candidate splits: a change in the share of gaps on the beat, and a
+	// change in the level of the log gaps (a new period that is a multiple of
+	// the old one keeps every gap on the old beat).
+	marks := beatMarks(times, all.Seconds, all.Tolerance, false)
+	logs := make([]float64, len(marks))
+	for i := range logs {
+		logs[i] = math.Log(math.Max(secondsBetween(times[i], times[i+1]), 1e-3))
 	}
-	// Refine the index with the two periods.
-	left := beatMarks(times, b.Seconds, b.Tolerance)
-	right := beatMarks(times, a.Seconds, a.Tolerance)
-	var total float64
-	for _, h := range right {
-		total += h
-	}
-	bestHits, s := -1.0, at
-	var lh float64
-	for i := 0; i < len(left); i++ {
-		// Split before event i+1: gaps 0..i-1 use left, i.. use right.
-		if i >= 2*MinPeriodEvents && n-i >= 2*MinPeriodEvents {
-			if v := lh + total; v > bestHits {
-				bestHits, s = v, i
+	var best Change
+	found := false
+	for _, s := range []int{cusum(marks), cusum(logs)} {
+		b, a, ok := split(s)
+		if !ok {
+			continue
+		}
+		// Move the split to the index that puts most one-beat gaps of each
+		// side's period on its side.
+		if r := refineSplit(times, b, a); r != s {
+			if b2, a2, ok := split(r); ok {
+				s, b, a = r, b2, a2
 			}
 		}
-		lh += left[i]
-		total -= right[i]
-	}
-	if s != at {
-		if b2, a2, ok := split(s); ok && b2.OK && a2.OK {
-			b, a, at = b2, a2, s
+		c := Change{At: times[s], Index: s, Before: b, After: a}
+		if !found || math.Max(b.P, a.P) < math.Max(best.Before.P, best.After.P) {
+			best, found = c, true
 		}
 	}
-	alpha := opts.alpha()
-	if b.P > alpha || a.P > alpha || math.Abs(a.Seconds/b.Seconds-1) <= 0.1 {
-		return Change{}, false
+	return best, found
+}
+
+// cusum returns the index of the event after the gap where the cumulative sum
+// of x − mean(x) is largest in absolute value (x[i] is the gap ending at event
+// i+1).
+func cusum(x []float64) int {
+	var mean float64
+	for _, v := range x {
+		mean += v
 	}
-	return Change{At: times[at], Index: at, Before: b, After: a}, true
+	mean /= float64(len(x))
+	best, at, run := -1.0, 0, 0.0
+	for i, v := range x {
+		run += v - mean
+		if math.Abs(run) > best {
+			best, at = math.Abs(run), i+1
+		}
+	}
+	return at
+}
+
+// refineSplit returns the split index s maximising the number of gaps before s
+// that span exactly one beat of b plus those from s on that span one beat of a.
+func refineSplit(times []int64, b, a Period) int {
+	n := len(times)
+	left := beatMarks(times, b.Seconds, b.Tolerance, true)
+	right := beatMarks(times, a.Seconds, a.Tolerance, true)
+	var rt float64
+	for _, h := range right {
+		rt += h
+	}
+	best, at := -1.0, 0
+	var lt float64
+	for s := 1; s < n; s++ {
+		// Gaps 0..s-2 end before event s and count for the left period;
+		// gap s-1 (ending at event s) and later ones for the right period.
+		if s >= 2 {
+			lt += left[s-2]
+			rt -= right[s-2]
+		}
+		if s >= 2*MinPeriodEvents && n-s >= 2*MinPeriodEvents && lt+rt > best {
+			best, at = lt+rt, s
+		}
+	}
+	return at
 }
 
 // beatMarks returns for each gap (ending at event i+1) 1 when it is on the beat
-// of period t with tolerance delta, else 0.
-func beatMarks(times []int64, t, delta float64) []float64 {
+// of period t with tolerance delta (and spans exactly one beat if one), else 0.
+func beatMarks(times []int64, t, delta float64, one bool) []float64 {
 	out := make([]float64, len(times)-1)
 	cb := newComb(t, delta)
 	for i := 1; i < len(times); i++ {
-		if _, ok := cb.on(secondsBetween(times[i-1], times[i])); ok {
+		if k, ok := cb.on(secondsBetween(times[i-1], times[i])); ok && (!one || k == 1) {
 			out[i-1] = 1
 		}
 	}

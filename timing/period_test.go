@@ -145,7 +145,8 @@ func TestChange(t *testing.T) {
 // Events at 0, 10, 20, 40, 50, 60, 80, 90 s: gaps 10, 10, 20, 10, 10, 20, 10.
 // The period is 10 s; the 20 s gaps each miss one beat: Beats 8, Missed 2,
 // Σk = 9, T = 90/9 = 10, Jitter 0, MissedFrac 2/9. Every gap is on the beat:
-// OnBeat 1, Score 1.
+// OnBeat 1; Score = (5·1 + 2·(1 − 0.1))/7 = 6.8/7 (each 20 s gap implies one
+// missed beat).
 // Test halves: the gaps at odd positions (ending at events 1, 3, 5, 7) are 10,
 // 20, 10, 10 and those at even positions (events 2, 4, 6) are 10, 10, 20. Each
 // half fits T = 10 s with δ = max(0.02, 0.5 s/10 s) = 0.05. The mean gap is
@@ -161,7 +162,7 @@ func TestDetectPeriodWorked(t *testing.T) {
 	got := DetectPeriod(ts, PeriodOptions{})
 	want := Period{
 		OK: true, Seconds: 10, P: 5.490e-5, Hits: 7, Tested: 7, Expected: 0.602543,
-		Beats: 8, Missed: 2, MissedFrac: 2.0 / 9, Tolerance: 0.05, Score: 1, OnBeat: 1,
+		Beats: 8, Missed: 2, MissedFrac: 2.0 / 9, Tolerance: 0.05, Score: 6.8 / 7, OnBeat: 1,
 		Start: ts[0], End: ts[7],
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0.002, 1e-9)); diff != "" {
