@@ -36,3 +36,15 @@ func BenchmarkStream(b *testing.B) {
 }
 
 var _ io.Writer = (*countWriter)(nil)
+
+// BenchmarkLabelled measures Labelled with the Full preset.
+func BenchmarkLabelled(b *testing.B) {
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		d := Labelled(Config{Seed: 1, Preset: Full})
+		n = len(d.Events)
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(n), "events")
+}
