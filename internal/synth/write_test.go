@@ -2,11 +2,11 @@ package synth
 
 import (
 	"bufio"
-	"math"
 	"bytes"
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
