@@ -94,10 +94,15 @@ func Memory(gaps []float64) float64 {
 		}
 		prev, have = g, true
 	}
-	if s1 <= 0 || s2 <= 0 {
+	den := math.Sqrt(s1) * math.Sqrt(s2) // not √(s1·s2): the product can underflow
+	if !(den > 0) {
 		return 0
 	}
-	return clamp(cov/math.Sqrt(s1*s2), -1, 1)
+	m := cov / den
+	if math.IsNaN(m) {
+		return 0
+	}
+	return clamp(m, -1, 1)
 }
 
 func usable(g float64) bool { return !math.IsNaN(g) && math.Abs(g) <= MaxGap }

@@ -17,10 +17,15 @@ const MaxGap = 1e15
 //
 //	gap[i] = (times[i+1] − times[i]) / 1e9,   i = 0 … n−2
 //
-// Gaps are exact to the nanosecond. If times is not sorted, the gaps of a
+// If times is not sorted, the gaps of a
 // sorted copy are returned (one allocation); sorted input allocates only when
 // dst lacks capacity, so passing dst[:0] of a reused buffer makes the call
 // allocation-free. Fewer than two events give no gaps.
+//
+// Each gap is converted from the exact int64 difference (a float64 holds it
+// exactly up to 2⁵³ ns, about 104 days, and to 16 significant digits
+// beyond); times more than 292 years apart, whose difference overflows
+// int64, are subtracted in float64.
 func Gaps(dst []float64, times []int64) []float64 {
 	if len(times) < 2 {
 		return dst
@@ -90,9 +95,11 @@ type Summary struct {
 	// [−1, 1]; 0 when IQR is 0.
 	Bowley float64
 	// CV is the coefficient of variation σ/μ with the population σ; 0 when
-	// μ ≤ 0. A perfectly regular series has CV 0, exponential gaps about 1.
+	// μ ≤ 0, at most MaxRatio. A perfectly regular series has CV 0,
+	// exponential gaps about 1.
 	CV float64
-	// MADRatio is the robust dispersion MAD / Median; 0 when Median ≤ 0.
+	// MADRatio is the robust dispersion MAD / Median; 0 when Median ≤ 0, at
+	// most MaxRatio.
 	MADRatio float64
 }
 
@@ -146,13 +153,9 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	if s.IQR > 0 {
 		s.Bowley = clamp((s.Q3+s.Q1-2*s.Median)/s.IQR, -1, 1)
 	}
-	if mean > 0 {
-		s.CV = s.StdDev / mean
-	}
+	s.CV = ratio(s.StdDev, mean)
 	s.MAD = madSorted(x, s.Median)
-	if s.Median > 0 {
-		s.MADRatio = s.MAD / s.Median
-	}
+	s.MADRatio = ratio(s.MAD, s.Median)
 	return s, x
 }
 
@@ -204,6 +207,19 @@ func madSorted(x []float64, med float64) float64 {
 		return da
 	}
 	return da + 0.5*(next()-da)
+}
+
+// MaxRatio caps the ratios of Summary (CV, MADRatio) so they stay finite
+// when a positive mean or median is vanishingly small (below about 1e-285 s,
+// which gaps between int64 nanosecond times never are).
+const MaxRatio = 1e300
+
+// ratio is num/den for den > 0, capped at MaxRatio, and 0 otherwise.
+func ratio(num, den float64) float64 {
+	if !(den > 0) {
+		return 0
+	}
+	return math.Min(num/den, MaxRatio)
 }
 
 func clamp(v, lo, hi float64) float64 {
