@@ -43,7 +43,7 @@ func splitARIN(text string) (sections []arinSection, terse []string) {
 			endObj()
 		case t[0] == '#' || t[0] == '%':
 			endSec()
-		case reARINTerse.MatchString(t):
+		case strings.Contains(t, "(NET") && reARINTerse.MatchString(t):
 			endObj()
 			terse = append(terse, t)
 		default:

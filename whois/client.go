@@ -180,9 +180,6 @@ func (c *Client) query(ctx context.Context, server, query string, rwhois bool) (
 	defer conn.Close()
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
 	if _, err := io.WriteString(conn, line+"\r\n"); err != nil {
 		return a, ctxErr(ctx, err)
 	}

@@ -15,10 +15,15 @@ import (
 // ErrTooLarge.
 const DomainMaxBytes = 64 << 10
 
+// DomainMaxLines caps the number of lines handed to the domain parser for
+// the same reason: registry answers run to a few hundred lines.
+const DomainMaxLines = 2000
+
 // parseDomain builds a Record from a domain-name WHOIS answer with
 // github.com/likexian/whois-parser, guarded:
 //
-//   - text over DomainMaxBytes is refused with ErrTooLarge;
+//   - text over DomainMaxBytes or DomainMaxLines is refused with
+//     ErrTooLarge;
 //   - a panic inside the parser (such as the index error on a .nl
 //     "Registrar:" block of more than five lines) becomes an error
 //     wrapping ErrParserPanic;
@@ -34,6 +39,9 @@ const DomainMaxBytes = 64 << 10
 func (p *Parser) parseDomain(text string, rec *Record) (err error) {
 	if len(text) > DomainMaxBytes {
 		return p.errAt(FormatDomain, 0, ErrTooLarge, fmt.Sprintf("domain answer over %d bytes", DomainMaxBytes))
+	}
+	if n := strings.Count(text, "\n"); n > DomainMaxLines {
+		return p.errAt(FormatDomain, 0, ErrTooLarge, fmt.Sprintf("domain answer over %d lines", DomainMaxLines))
 	}
 	var info whoisparser.WhoisInfo
 	func() {

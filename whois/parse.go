@@ -144,7 +144,7 @@ func detect(text string) Format {
 		return FormatARIN
 	}
 	for line := range strings.SplitSeq(head, "\n") {
-		if reARINTerse.MatchString(strings.TrimSpace(line)) {
+		if strings.Contains(line, "(NET") && reARINTerse.MatchString(strings.TrimSpace(line)) {
 			return FormatARIN
 		}
 	}

@@ -135,11 +135,16 @@ type Record struct {
 	// Domain fields (KindDomain).
 	Domain       string // lower-case, as given by the registry (punycode for IDN)
 	Registrar    string
-	Registrant   Contact
-	Admin        Contact
-	Tech         Contact
-	NameServers  []string // lower-case, no trailing dot
+	NameServers  []string // lower-case, no trailing dot (also JPNIC networks)
 	DomainStatus []string
+
+	// Contacts, for both kinds where the answer names them: the
+	// registrant of a domain (or the holder's address for KRNIC and
+	// RWhois networks), and administrative and technical contacts,
+	// resolved from their handles when the answer includes the objects.
+	Registrant Contact
+	Admin      Contact
+	Tech       Contact
 
 	// Dates common to both kinds.
 	Created time.Time

@@ -46,11 +46,7 @@ func normalize(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-var (
-	reScript = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)\s*>`)
-	reTag    = regexp.MustCompile(`(?s)<[!/?]?[a-zA-Z][^<>]*>|<!--.*?-->`)
-	reHTML   = regexp.MustCompile(`(?i)<(html|body|pre|head|title|!doctype|div|table|script)\b`)
-)
+var reHTML = regexp.MustCompile(`(?i)<(html|body|pre|head|title|!doctype|div|table|script)\b`)
 
 // looksHTML reports whether s is (or contains) an HTML page.
 func looksHTML(s string) bool {
@@ -60,14 +56,77 @@ func looksHTML(s string) bool {
 	return reHTML.MatchString(s)
 }
 
-// stripHTML removes scripts, styles and tags and decodes entities, keeping
-// the line structure of the text inside <pre> blocks. <br> becomes a line
-// break.
+// stripHTML removes scripts, styles, comments and tags and decodes
+// entities, keeping the line structure of the text inside <pre> blocks.
+// <br> becomes a line break. It runs in one pass, in time linear in the
+// input; a "<" that does not open a tag is kept as text.
 func stripHTML(s string) string {
-	s = reScript.ReplaceAllString(s, "")
-	s = regexp.MustCompile(`(?i)<br\s*/?>`).ReplaceAllString(s, "\n")
-	s = reTag.ReplaceAllString(s, "")
-	return html.UnescapeString(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '<' || i+1 >= len(s) {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		next := s[i+1]
+		isTag := next == '/' || next == '!' || next == '?' || next >= 'a' && next <= 'z' || next >= 'A' && next <= 'Z'
+		if !isTag {
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		if strings.HasPrefix(s[i:], "<!--") {
+			end := strings.Index(s[i+4:], "-->")
+			if end < 0 {
+				break
+			}
+			i += 4 + end + 3
+			continue
+		}
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		tag := strings.ToLower(s[i+1 : i+end])
+		i += end + 1
+		name := tag
+		if k := strings.IndexAny(name, " \t\r\n/"); k >= 0 && !strings.HasPrefix(name, "/") {
+			name = name[:k]
+		}
+		switch name {
+		case "script", "style":
+			// Skip to the matching close tag.
+			closeAt := indexFold(s[i:], "</"+name)
+			if closeAt < 0 {
+				i = len(s)
+				continue
+			}
+			i += closeAt
+			if gt := strings.IndexByte(s[i:], '>'); gt >= 0 {
+				i += gt + 1
+			} else {
+				i = len(s)
+			}
+		case "br":
+			b.WriteByte('\n')
+		}
+	}
+	return html.UnescapeString(b.String())
+}
+
+// indexFold is strings.Index ignoring ASCII case in s; sub must be lower
+// case.
+func indexFold(s, sub string) int {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if s[i] == '<' && strings.EqualFold(s[i:i+n], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // isBinary reports whether s looks like binary data: a NUL byte, or more
