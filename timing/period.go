@@ -208,6 +208,7 @@ type gapBins struct {
 	cnt   []float64 // per bin
 	sum   []float64 // per bin
 	idx   []int     // non-empty bins, ascending (filled by finish)
+	cum   []float64 // cum[j]: gaps in the bins idx[:j]
 	short float64   // gaps below the histogram range (counted as off-beat)
 	long  float64   // gaps above it (neutral)
 	total float64
@@ -241,9 +242,11 @@ func (h *gapBins) add(g float64) {
 }
 
 func (h *gapBins) finish() {
+	h.cum = append(h.cum, 0)
 	for i, c := range h.cnt {
 		if c > 0 {
 			h.idx = append(h.idx, i)
+			h.cum = append(h.cum, h.cum[len(h.cum)-1]+c)
 		}
 	}
 }
@@ -285,8 +288,9 @@ func (h *gapBins) score(t float64) float64 {
 	if h.total == 0 {
 		return 0
 	}
-	s := -h.short
-	for _, i := range h.idx {
+	a, b := h.between(t/2, (maxBeats-0.5)*t)
+	s := -h.short - h.cum[a] // bins before a hold gaps below t/2
+	for _, i := range h.idx[a:b] {
 		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
 		switch {
 		case k == 0:
@@ -300,9 +304,10 @@ func (h *gapBins) score(t float64) float64 {
 
 // refine runs the fixed point T ← Σ g / Σ k from t.
 func (h *gapBins) refine(t float64) float64 {
-	for range 8 {
+	for range 6 {
 		var sg, sk float64
-		for _, i := range h.idx {
+		a, b := h.between(t/2, (maxBeats-0.5)*t)
+		for _, i := range h.idx[a:b] {
 			m := h.sum[i] / h.cnt[i]
 			k, r := beatOf(m / t)
 			if k >= 1 && k < maxBeats && r*r <= 0.09*k {
@@ -320,6 +325,25 @@ func (h *gapBins) refine(t float64) float64 {
 		t = nt
 	}
 	return t
+}
+
+// between returns the positions [a, b) in idx of the bins that can hold gaps
+// in [lo, hi]: every bin before a holds only gaps below lo, every bin from b
+// on only gaps above hi.
+func (h *gapBins) between(lo, hi float64) (int, int) {
+	key := func(v float64) int {
+		k := binKey(v)
+		if k < h.base {
+			return -1
+		}
+		return int(min(k-h.base, uint64(len(h.cnt))))
+	}
+	a, _ := slices.BinarySearch(h.idx, key(lo))
+	b, found := slices.BinarySearch(h.idx, key(hi))
+	if found {
+		b++
+	}
+	return a, b
 }
 
 // quantile returns the q-quantile of the binned gaps (bin means).
@@ -375,8 +399,15 @@ func (h *gapBins) search(lo, hi float64) (float64, bool) {
 	var seeds [3 * 11]float64
 	ns := 0
 	add := func(c float64) {
+	next:
 		for d := 1.0; d <= 3; d++ {
-			seeds[ns] = c / d
+			v := c / d
+			for _, o := range seeds[:ns] {
+				if math.Abs(o-v) <= 0.005*v {
+					continue next // refines to the same fixed point
+				}
+			}
+			seeds[ns] = v
 			ns++
 		}
 	}
