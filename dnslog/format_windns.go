@@ -200,7 +200,7 @@ func (d *windowsDecoder) settle(w *windowsPacket) (bool, error) {
 		if d.assumed {
 			return false, badField(w.dateAt, ErrTime, "date contradicts the assumed month/day/year order; set WindowsDateOrder")
 		}
-		return false, badField(w.dateAt, ErrTime, "date contradicts the day/month order of earlier lines")
+		return false, badField(w.dateAt, ErrTime, "date contradicts the day/month order in use")
 	}
 	return false, nil
 }
@@ -315,10 +315,11 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 	if e-s < 2 || line[s] != '[' {
 		return lineKnown, badField(s, ErrField, "flags "+quoteField(line[s:e]))
 	}
+	bracket := s
 	for i := 0; ; i++ {
 		s, e = bindField(line, e)
 		if s == e || i > 4 {
-			return lineKnown, badField(s, ErrField, "unterminated [flags rcode]")
+			return lineKnown, badField(bracket, ErrField, "unterminated [flags rcode]")
 		}
 		if line[e-1] == ']' {
 			break
@@ -375,11 +376,13 @@ func windowsName(b, buf []byte) ([]byte, bool) {
 // ignoring the lengths.
 func windowsMarkers(b, buf []byte) ([]byte, bool) {
 	out := buf
+	end := false
 	for i := 0; i < len(b); {
 		n, j := windowsMarker(b, i)
 		if j < 0 {
 			return nil, false
 		}
+		end = n == 0
 		k := j
 		for k < len(b) {
 			if _, m := windowsMarker(b, k); m >= 0 {
@@ -398,6 +401,9 @@ func windowsMarkers(b, buf []byte) ([]byte, bool) {
 		}
 		out = append(out, b[j:k]...)
 		i = k
+	}
+	if !end {
+		return nil, false
 	}
 	if len(out) == len(buf) {
 		out = append(out, '.')
