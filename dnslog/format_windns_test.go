@@ -205,9 +205,9 @@ func TestWindowsCorpus(t *testing.T) {
 		return []Event{e}
 	}
 	want := map[int][]Event{
-		1: q("2025-08-13T16:02:03Z", "192.168.1.101", "www.abayoumy.tech", TypeA, "(3)www(8)abayoumy(4)tech(0)"),
-		5: q("2013-06-05T10:00:32Z", "10.161.60.71", "somecomputer.domain.com", TypeA, "(12)somecomputer(6)domain(3)com(0)"),
-		9: q("2024-12-02T15:51:54Z", "10.191.24.4", "esfregbiza2-sh.rel.spdb.com", TypeA, "(14)esfregbiza2-sh(3)rel(4)spdb(3)com(0)"),
+		1:  q("2025-08-13T16:02:03Z", "192.168.1.101", "www.abayoumy.tech", TypeA, "(3)www(8)abayoumy(4)tech(0)"),
+		5:  q("2013-06-05T10:00:32Z", "10.161.60.71", "somecomputer.domain.com", TypeA, "(12)somecomputer(6)domain(3)com(0)"),
+		9:  q("2024-12-02T15:51:54Z", "10.191.24.4", "esfregbiza2-sh.rel.spdb.com", TypeA, "(14)esfregbiza2-sh(3)rel(4)spdb(3)com(0)"),
 		10: q("2026-04-11T15:29:17Z", "127.0.0.1", "home.gell.one", TypeSOA, "(4)home(4)gell(3)one(0)"),
 	}
 	lines := strings.Split(strings.TrimSpace(text), "\n")
