@@ -359,3 +359,31 @@ func TestDomainTooLarge(t *testing.T) {
 		t.Errorf("err = %v, want ErrTooLarge", err)
 	}
 }
+
+func TestStripHTML(t *testing.T) {
+	in := "<HTML><Script type=x>var a = '<pre>';</SCRIPT><pre>a. [Network Number] <A HREF=\"x\">192.0.2.0/24</A><br>b &amp; c &lt;d&gt;<!-- gone -->\n1 < 2</pre>"
+	want := "a. [Network Number] 192.0.2.0/24\nb & c <d>\n1 < 2"
+	if got := stripHTML(in); got != want {
+		t.Errorf("stripHTML = %q, want %q", got, want)
+	}
+}
+
+// TestHostileInputsFast checks that inputs built to trigger quadratic
+// behaviour are refused or parsed quickly.
+func TestHostileInputsFast(t *testing.T) {
+	cases := map[string]string{
+		"nl registrar lines": "Domain name: example.nl\nRegistrar:\n" + strings.Repeat("x\n", 30000),
+		"unclosed tags":      "<html>" + strings.Repeat("<a", 300000),
+		"terse lines":        strings.Repeat("A B (NET-1) 192.0.2.0 - 192.0.2.255\n", 20000),
+		"continuations":      "inetnum: 192.0.2.0/24\nremarks: a\n" + strings.Repeat("+ b\n", 200000),
+	}
+	for name, in := range cases {
+		start := time.Now()
+		Parse([]byte(in))
+		d := time.Since(start)
+		t.Logf("%s: %d bytes in %v", name, len(in), d)
+		if d > 5*time.Second {
+			t.Errorf("%s: %v", name, d)
+		}
+	}
+}

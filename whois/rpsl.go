@@ -9,10 +9,12 @@ import (
 	"time"
 )
 
-// rpslMaxObjects and rpslMaxAttrs bound the work done on hostile input.
+// maxObjects, maxAttrs and maxValue bound the objects of an answer, the
+// attributes of an object and the bytes of a folded value.
 const (
 	maxObjects = 100000
 	maxAttrs   = 10000
+	maxValue   = 1 << 16
 )
 
 // splitObjects reads RPSL text into objects: attributes "name: value",
@@ -22,7 +24,24 @@ const (
 // counted in bad. Comment lines are returned separately.
 func splitObjects(text string) (objs []Object, comments []string, bad int) {
 	var cur Object
+	var parts []string // continuation text of the last attribute
+	finishAttr := func() {
+		if len(parts) == 0 || len(cur.Attrs) == 0 {
+			parts = parts[:0]
+			return
+		}
+		a := &cur.Attrs[len(cur.Attrs)-1]
+		if a.Value != "" {
+			parts = append([]string{a.Value}, parts...)
+		}
+		a.Value = strings.Join(parts, " ")
+		if len(a.Value) > maxValue {
+			a.Value = a.Value[:maxValue]
+		}
+		parts = parts[:0]
+	}
 	flush := func() {
+		finishAttr()
 		if len(cur.Attrs) > 0 && len(objs) < maxObjects {
 			objs = append(objs, cur)
 		}
@@ -41,15 +60,9 @@ func splitObjects(text string) (objs []Object, comments []string, bad int) {
 			comments = append(comments, strings.TrimSpace(line[1:]))
 			continue
 		case line[0] == ' ' || line[0] == '\t' || line[0] == '+':
-			if n := len(cur.Attrs); n > 0 {
-				more := strings.TrimSpace(strings.TrimPrefix(line, "+"))
-				a := &cur.Attrs[n-1]
-				if more != "" {
-					if a.Value == "" {
-						a.Value = more
-					} else if len(a.Value) < 1<<16 {
-						a.Value += " " + more
-					}
+			if len(cur.Attrs) > 0 {
+				if more := strings.TrimSpace(strings.TrimPrefix(line, "+")); more != "" {
+					parts = append(parts, more)
 				}
 				continue
 			}
@@ -59,6 +72,7 @@ func splitObjects(text string) (objs []Object, comments []string, bad int) {
 			bad++
 			continue
 		}
+		finishAttr()
 		if len(cur.Attrs) < maxAttrs {
 			cur.Attrs = append(cur.Attrs, Attr{Name: strings.ToLower(name), Value: value, Line: lineNo})
 		}
