@@ -12,12 +12,16 @@ import (
 // into the Beacon and Human scores (the verdict needs the q-values of all
 // pairs and is set later).
 //
-// Beacon = S · R · G, where
+// Beacon is the largest, over the periods timing finds, of S · R · C · G:
 //
 //	S = min(1, −log10(P) / 10)        significance of the period (P under
 //	                                  the Poisson null; 1 at P ≤ 1e-10)
 //	R = clamp((Score + OnBeat) / 2)   regularity: the comb score in [−2, 1]
 //	                                  and the share of gaps on the beat
+//	C = clamp((0.8 − Missed) / 0.3)   continuity: 1 up to half the beats
+//	                                  missed, 0 at four in five; the
+//	                                  "periods" of bursts of clicks lose the
+//	                                  beat most of the time
 //	G = 0.1 when the gaps are explained by a cache in front of intermittent
 //	    use (CacheGated), else 1.
 //
@@ -68,13 +72,30 @@ func scorePair(p *Pair, opts *Options) Score {
 		Active:       r.Sessions.Active,
 		TTLRatio:     r.TTLRatio,
 	}
-	if r.Folded > 0 && r.Period.OK {
-		f.Extra = float64(r.Period.Extra) / float64(r.Folded)
+	// The strongest period stands unless another scores clearly higher
+	// as a beacon (the beat under bursts of human use).
+	best := 0
+	bestScore := -1.0
+	for i, q := range r.Periods {
+		if v := periodBeacon(q); q.OK && (bestScore < 0 || v > bestScore+0.05) {
+			best, bestScore = i, v
+		}
+	}
+	per := r.Period
+	if len(r.Periods) > 0 {
+		per = r.Periods[best]
+	}
+	f.PeriodP, f.PeriodScore, f.OnBeat, f.Missed, f.Jitter = per.P, per.Score, per.OnBeat, per.MissedFrac, per.Jitter
+	if r.Folded > 0 && per.OK {
+		f.Extra = float64(per.Extra) / float64(r.Folded)
+	}
+	if per.OK && ttl > 0 {
+		f.TTLRatio = per.Seconds / ttl.Seconds()
 	}
 	s.Features = f
-	s.P = r.Period.P
-	if r.Period.OK {
-		s.Period = time.Duration(r.Period.Seconds * float64(time.Second))
+	s.P = per.P
+	if per.OK {
+		s.Period = time.Duration(per.Seconds * float64(time.Second))
 	}
 	minEv := opts.MinEvents
 	if minEv <= 0 {
@@ -86,14 +107,12 @@ func scorePair(p *Pair, opts *Options) Score {
 		return s
 	}
 
-	sig := clamp01(log10p(r.Period.P) / 10)
-	reg := clamp01((r.Period.Score + r.Period.OnBeat) / 2)
-	s.CacheGated = r.Period.OK && cacheGated(&r, ttl)
+	s.CacheGated = per.OK && cacheGated(&r, per, ttl)
 	gate := 1.0
 	if s.CacheGated {
 		gate = 0.1
 	}
-	s.Beacon = sig * reg * gate
+	s.Beacon = periodBeacon(per) * gate
 
 	day := clamp01(log10p(r.Rhythm.Day.P) / 10)
 	week := clamp01(r.Rhythm.Weekday - r.Rhythm.Weekend)
@@ -117,7 +136,7 @@ func scorePair(p *Pair, opts *Options) Score {
 // of intermittent use produces: timing finds the gaps floored at the TTL
 // with activity in sessions, and the period is within [0.95, 1.3] of the
 // TTL (when the TTL is known) or of the floor of the gaps.
-func cacheGated(r *timing.Result, ttl time.Duration) bool {
+func cacheGated(r *timing.Result, per timing.Period, ttl time.Duration) bool {
 	if !r.Cache.Gated {
 		return false
 	}
@@ -128,7 +147,7 @@ func cacheGated(r *timing.Result, ttl time.Duration) bool {
 	if ref <= 0 {
 		return false
 	}
-	ratio := r.Period.Seconds / ref
+	ratio := per.Seconds / ref
 	return ratio >= 0.95 && ratio <= 1.3
 }
 
@@ -197,6 +216,17 @@ func businessShare(times []int64, loc *time.Location) float64 {
 		return 0
 	}
 	return float64(in) / float64(n)
+}
+
+// periodBeacon is S · R · C of one period (see scorePair).
+func periodBeacon(p timing.Period) float64 {
+	if !p.OK {
+		return 0
+	}
+	sig := clamp01(log10p(p.P) / 10)
+	reg := clamp01((p.Score + p.OnBeat) / 2)
+	cont := clamp01((0.8 - p.MissedFrac) / 0.3)
+	return sig * reg * cont
 }
 
 // verdict classifies a scored pair once its q-value is known.
