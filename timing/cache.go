@@ -84,7 +84,7 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 		return c
 	}
 	k := max(1, (c.Gaps+99)/100)
-	c.Floor = kthSmallest(gaps, k)
+	c.Floor = selectKth(gaps, 0, len(gaps)-1, k-1)
 	if ttl <= 0 {
 		c.Estimated = true
 		c.TTL = time.Duration(math.Floor(math.Min(c.Floor, 1e9))) * time.Second
@@ -152,50 +152,7 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 	return c
 }
 
-// kthSmallest returns the k-th smallest (1-based) of x, reordering x.
-func kthSmallest(x []float64, k int) float64 {
-	// Quickselect with median-of-three pivots; x is a private buffer.
-	lo, hi := 0, len(x)-1
-	k--
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if x[mid] < x[lo] {
-			x[mid], x[lo] = x[lo], x[mid]
-		}
-		if x[hi] < x[lo] {
-			x[hi], x[lo] = x[lo], x[hi]
-		}
-		if x[hi] < x[mid] {
-			x[hi], x[mid] = x[mid], x[hi]
-		}
-		pivot := x[mid]
-		i, j := lo, hi
-		for i <= j {
-			for x[i] < pivot {
-				i++
-			}
-			for x[j] > pivot {
-				j--
-			}
-			if i <= j {
-				x[i], x[j] = x[j], x[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return x[k]
-		}
-	}
-	return x[k]
-}
-
-// secs formats seconds for evidence lines: "300 s", "1.5 s", "2.5 h".
+// cacheSecs formats seconds for evidence lines: "300 s", "1.5 s", "30 min", "2.5 h".
 func cacheSecs(s float64) string {
 	a := math.Abs(s)
 	switch {

@@ -105,8 +105,8 @@ func ExampleRawBurstiness() {
 }
 
 func ExampleMemory() {
-	fmt.Println(timing.Memory([]float64{1, 2, 3, 4}), timing.Memory([]float64{1, 3, 1, 3, 1}))
-	// Output: 1 -1
+	fmt.Printf("%.3f %.3f\n", timing.Memory([]float64{1, 2, 3, 4}), timing.Memory([]float64{1, 3, 1, 3, 1}))
+	// Output: 1.000 -1.000
 }
 
 func ExampleSessions() {

@@ -2,8 +2,8 @@ package timing
 
 import (
 	"math"
+	"math/bits"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -17,10 +17,10 @@ const MaxGap = 1e15
 //
 //	gap[i] = (times[i+1] − times[i]) / 1e9,   i = 0 … n−2
 //
-// If times is not sorted, the gaps of a
-// sorted copy are returned (one allocation); sorted input allocates only when
-// dst lacks capacity, so passing dst[:0] of a reused buffer makes the call
-// allocation-free. Fewer than two events give no gaps.
+// If times is not sorted, the gaps of a sorted copy are returned (one
+// allocation); sorted input allocates only when dst lacks capacity, so
+// passing dst[:0] of a reused buffer makes the call allocation-free. Fewer
+// than two events give no gaps.
 //
 // Each gap is converted from the exact int64 difference (a float64 holds it
 // exactly up to 2⁵³ ns, about 104 days, and to 16 significant digits
@@ -103,9 +103,10 @@ type Summary struct {
 	MADRatio float64
 }
 
-// Summarize describes gaps (see Summary for the formulas). It sorts one
-// private copy of the usable values: a single allocation of 8·len(gaps)
-// bytes, whatever the length. Use SummarizeWith to reuse a buffer and not
+// Summarize describes gaps (see Summary for the formulas). It works on one
+// private copy of the usable values — a single allocation of 8·len(gaps)
+// bytes, whatever the length — and finds the order statistics by selection,
+// not sorting: O(n) expected time, O(n log n) at worst. Use SummarizeWith to reuse a buffer and not
 // allocate at all.
 func Summarize(gaps []float64) Summary {
 	s, _ := SummarizeWith(nil, gaps)
@@ -113,8 +114,8 @@ func Summarize(gaps []float64) Summary {
 }
 
 // SummarizeWith is Summarize with a caller-owned scratch buffer: the usable
-// values are copied into buf[:0] (grown if needed) and sorted there, and the
-// buffer is returned for the next call. gaps itself is never modified. With a
+// values are copied into buf[:0] (grown if needed) and reordered there, and
+// the buffer is returned for the next call (its contents are unspecified). gaps itself is never modified. With a
 // buffer of sufficient capacity the call does not allocate.
 func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	x := buf[:0]
@@ -132,10 +133,11 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	if n == 0 {
 		return s, x
 	}
-	slices.Sort(x)
-	s.Min, s.Max = x[0], x[n-1]
+	s.Min, s.Max = x[0], x[0]
 	var sum float64
 	for _, v := range x {
+		s.Min = math.Min(s.Min, v)
+		s.Max = math.Max(s.Max, v)
 		sum += v
 	}
 	mean := sum / float64(n)
@@ -146,67 +148,101 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	}
 	s.Mean = mean
 	s.StdDev = math.Sqrt(ss / float64(n))
-	s.Median = quantileSorted(x, 0.5)
-	s.Q1 = quantileSorted(x, 0.25)
-	s.Q3 = quantileSorted(x, 0.75)
-	s.IQR = s.Q3 - s.Q1
+	// Order statistics by selection, median first so that Q1 is selected
+	// left of it and Q3 right of it.
+	mi := quantileRank(n, 0.5)
+	s.Median = selectQuantile(x, 0, n-1, n, 0.5)
+	s.Q1 = selectQuantile(x, 0, mi, n, 0.25)
+	s.Q3 = selectQuantile(x, mi, n-1, n, 0.75)
+	s.IQR = math.Max(0, s.Q3-s.Q1)
 	if s.IQR > 0 {
 		s.Bowley = clamp((s.Q3+s.Q1-2*s.Median)/s.IQR, -1, 1)
 	}
 	s.CV = ratio(s.StdDev, mean)
-	s.MAD = madSorted(x, s.Median)
+	for i, v := range x { // x is private: reuse it for the deviations
+		x[i] = math.Abs(v - s.Median)
+	}
+	s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
 	s.MADRatio = ratio(s.MAD, s.Median)
 	return s, x
 }
 
-// quantileSorted is the type-7 quantile of a sorted non-empty sample.
-func quantileSorted(x []float64, p float64) float64 {
-	n := len(x)
-	if n == 1 {
-		return x[0]
-	}
-	h := float64(n-1) * p
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return x[n-1]
-	}
-	f := h - float64(lo)
-	return x[lo] + f*(x[lo+1]-x[lo])
+// quantileRank is ⌊(n−1)·p⌋, the lower order statistic (0-based) that the
+// type-7 quantile p of n values interpolates from.
+func quantileRank(n int, p float64) int {
+	return min(n-1, int(math.Floor(float64(n-1)*p)))
 }
 
-// madSorted returns median(|x − med|) for sorted x without allocating: the
-// deviations to the left of med, read leftwards, and those to the right,
-// read rightwards, are two ascending runs, merged until the middle.
-func madSorted(x []float64, med float64) float64 {
-	n := len(x)
-	j := sort.SearchFloat64s(x, med) // first index with x[j] ≥ med
-	l, r := j-1, j
-	next := func() float64 {
+// selectQuantile returns the type-7 quantile p of the n values of x, given
+// that its lower order statistic lies in x[lo..hi] (true for the whole of x,
+// and for the parts left or right of an order statistic already selected).
+// It reorders x[lo..hi] and takes O(n) expected time.
+func selectQuantile(x []float64, lo, hi, n int, p float64) float64 {
+	h := float64(n-1) * p
+	k := quantileRank(n, p)
+	v := selectKth(x, lo, hi, k)
+	f := h - float64(k)
+	if f == 0 || k+1 >= n {
+		return v
+	}
+	// After selection every value right of k is ≥ x[k]: the next order
+	// statistic is their minimum.
+	next := x[k+1]
+	for _, w := range x[k+2:] {
+		next = math.Min(next, w)
+	}
+	return v + f*(next-v)
+}
+
+// selectKth places the k-th smallest value (0-based) of x[lo..hi] at x[k],
+// with smaller-or-equal values left of it and greater-or-equal right of it
+// within [lo, hi], and returns it. It is quickselect with median-of-three
+// pivots; if partitioning fails to shrink the range fast enough (hostile
+// input), the rest of the range is sorted, so the worst case is
+// O(n log n). x must not hold NaN.
+func selectKth(x []float64, lo, hi, k int) float64 {
+	budget := 2 * (bits.Len(uint(hi-lo+1)) + 1)
+	for lo < hi {
+		if budget == 0 {
+			slices.Sort(x[lo : hi+1])
+			return x[k]
+		}
+		budget--
+		mid := lo + (hi-lo)/2
+		if x[mid] < x[lo] {
+			x[mid], x[lo] = x[lo], x[mid]
+		}
+		if x[hi] < x[lo] {
+			x[hi], x[lo] = x[lo], x[hi]
+		}
+		if x[hi] < x[mid] {
+			x[hi], x[mid] = x[mid], x[hi]
+		}
+		pivot := x[mid]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < pivot {
+				i++
+			}
+			for x[j] > pivot {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
 		switch {
-		case l < 0:
-			r++
-			return x[r-1] - med
-		case r >= n:
-			l--
-			return med - x[l+1]
-		case med-x[l] <= x[r]-med:
-			l--
-			return med - x[l+1]
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
 		default:
-			r++
-			return x[r-1] - med
+			return x[k]
 		}
 	}
-	a, b := (n-1)/2, n/2 // middle ranks of the merged deviations
-	var da float64
-	for k := 0; k < a; k++ {
-		next()
-	}
-	da = next()
-	if b == a {
-		return da
-	}
-	return da + 0.5*(next()-da)
+	return x[k]
 }
 
 // MaxRatio caps the ratios of Summary (CV, MADRatio) so they stay finite

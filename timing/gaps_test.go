@@ -2,6 +2,7 @@ package timing
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,25 +117,57 @@ func TestSummarizeSmall(t *testing.T) {
 	}
 }
 
-// TestMADAgainstDefinition compares the merge-based MAD with the definition
-// (sort the absolute deviations, take their median) on many random samples,
-// including ties and negative values.
-func TestMADAgainstDefinition(t *testing.T) {
+// descRefQuantile is the type-7 quantile of a sorted sample, written
+// straight from the definition as a reference for the selection code.
+func descRefQuantile(x []float64, p float64) float64 {
+	h := float64(len(x)-1) * p
+	lo := math.Floor(h)
+	if int(lo)+1 >= len(x) {
+		return x[int(lo)]
+	}
+	return x[int(lo)] + (h-lo)*(x[int(lo)+1]-x[int(lo)])
+}
+
+// TestSummarizeAgainstDefinition compares the selection-based quantiles and
+// MAD with sort-then-read on random samples with ties and negative values,
+// and on patterns that defeat naive pivots (sorted, reversed, constant,
+// organ pipe, sawtooth).
+func TestSummarizeAgainstDefinition(t *testing.T) {
 	r := descRand(1)
-	for trial := range 2000 {
-		n := 1 + r.IntN(40)
+	var samples [][]float64
+	for range 3000 {
+		n := 1 + r.IntN(60)
 		x := make([]float64, n)
 		for i := range x {
 			x[i] = float64(r.IntN(20) - 5)
 		}
-		s := Summarize(x)
-		dev := make([]float64, n)
-		for i, v := range x {
-			dev[i] = math.Abs(v - s.Median)
+		samples = append(samples, x)
+	}
+	for _, n := range []int{2, 3, 10, 1001, 4096} {
+		var asc, desc, flat, pipe, saw []float64
+		for i := range n {
+			asc = append(asc, float64(i))
+			desc = append(desc, float64(n-i))
+			flat = append(flat, 7)
+			pipe = append(pipe, float64(min(i, n-1-i)))
+			saw = append(saw, float64(i%17))
 		}
-		want := Summarize(dev).Median
-		if s.MAD != want {
-			t.Fatalf("trial %d: %v: MAD = %v, want %v", trial, x, s.MAD, want)
+		samples = append(samples, asc, desc, flat, pipe, saw)
+	}
+	for trial, x := range samples {
+		sorted := slices.Clone(x)
+		slices.Sort(sorted)
+		med := descRefQuantile(sorted, 0.5)
+		dev := make([]float64, len(x))
+		for i, v := range x {
+			dev[i] = math.Abs(v - med)
+		}
+		slices.Sort(dev)
+		want := [5]float64{sorted[0], descRefQuantile(sorted, 0.25), med, descRefQuantile(sorted, 0.75), descRefQuantile(dev, 0.5)}
+		s := Summarize(x)
+		got := [5]float64{s.Min, s.Q1, s.Median, s.Q3, s.MAD}
+		if diff := cmp.Diff(want, got, descApprox); diff != "" {
+			t.Fatalf("sample %d (n=%d): [Min Q1 Median Q3 MAD] (-want +got):\n%s", trial, len(x), diff)
 		}
 	}
 }
