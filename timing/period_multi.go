@@ -61,7 +61,9 @@ type Change struct {
 // marked on or off its beat; two candidate splits maximise the CUSUM
 // |Σ_{i≤s} (x_i − x̄)|, one of the marks and one of the log gaps (a new period
 // that is a multiple of T keeps every gap on T's beat but changes the level of
-// the gaps). For each candidate both sides are detected on their own, and the
+// the gaps). A candidate is examined only when its CUSUM, divided by sd(x)·√m
+// for m gaps, exceeds 1.628, the 99 % point of the supremum of a Brownian
+// bridge. For each candidate both sides are detected on their own, and the
 // split is moved to the index that maximises the gaps spanning exactly one beat
 // of the left period before it plus those of the right period after it. A
 // change is reported (ok true) when both sides have at least 2 ×
@@ -102,7 +104,11 @@ func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) 
 	}
 	var best Change
 	found := false
-	for _, s := range []int{cusum(marks), cusum(logs)} {
+	for _, x := range [][]float64{marks, logs} {
+		s, stat := cusum(x)
+		if stat < cusumGate {
+			continue
+		}
 		b, a, ok := split(s)
 		if !ok {
 			continue
@@ -122,15 +128,23 @@ func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) 
 	return best, found
 }
 
+// cusumGate is the 99 % quantile of sup |B(t)| for a Brownian bridge B
+// (Kolmogorov distribution): a standardised CUSUM below it shows no change
+// worth splitting for.
+const cusumGate = 1.628
+
 // cusum returns the index of the event after the gap where the cumulative sum
 // of x − mean(x) is largest in absolute value (x[i] is the gap ending at event
-// i+1).
-func cusum(x []float64) int {
-	var mean float64
+// i+1), and that maximum standardised by sd(x)·√len(x); 0 when x is constant.
+func cusum(x []float64) (int, float64) {
+	var mean, ss float64
 	for _, v := range x {
 		mean += v
 	}
 	mean /= float64(len(x))
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
 	best, at, run := -1.0, 0, 0.0
 	for i, v := range x {
 		run += v - mean
@@ -138,7 +152,11 @@ func cusum(x []float64) int {
 			best, at = math.Abs(run), i+1
 		}
 	}
-	return at
+	if !(ss > 0) {
+		return at, 0
+	}
+	// sd·√n = √(ss/n)·√n = √ss.
+	return at, best / math.Sqrt(ss)
 }
 
 // refineSplit returns the split index s maximising the number of gaps before s
