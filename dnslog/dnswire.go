@@ -63,7 +63,7 @@ func (w *wireDecoder) decode(msg []byte, intern func([]byte) string, ev *Event, 
 			return errWireShort
 		}
 		if i == 0 {
-			name, raw, ok := normalizeName(n, intern)
+			name, raw, ok := normalizeDotted(n, intern)
 			if !ok {
 				return errWireName
 			}
@@ -222,7 +222,7 @@ func (w *wireDecoder) rdata(msg []byte, rd, rdlen int, typ Type, intern func([]b
 		if next != rd+rdlen {
 			return "", errWireName
 		}
-		name, _, ok := normalizeName(n, intern)
+		name, _, ok := normalizeDotted(n, intern)
 		if !ok {
 			return "", errWireName
 		}
@@ -235,7 +235,7 @@ func (w *wireDecoder) rdata(msg []byte, rd, rdlen int, typ Type, intern func([]b
 		if next != rd+rdlen {
 			return "", errWireName
 		}
-		name, _, ok := normalizeName(n, intern)
+		name, _, ok := normalizeDotted(n, intern)
 		if !ok {
 			return "", errWireName
 		}
@@ -281,4 +281,28 @@ func (w *wireDecoder) rdata(msg []byte, rd, rdlen int, typ Type, intern func([]b
 		return string(d), nil
 	}
 	return intern(d), nil
+}
+
+// normalizeDotted is normalizeName with a fast path for the common
+// "lowercase.example." form (a trailing dot, nothing else to change): the
+// name and the raw form are both interned without a scratch copy. It also
+// rejects names ending in two unescaped dots, an empty last label.
+func normalizeDotted(b []byte, intern func([]byte) string) (name, raw string, ok bool) {
+	n := len(b)
+	if n >= 2 && b[n-1] == '.' && b[n-2] == '.' && (n < 3 || b[n-3] != '\\') {
+		return "", "", false // "a.." (normalizeName would keep "a.")
+	}
+	if n < 2 || b[n-1] != '.' || b[n-2] == '.' {
+		return normalizeName(b, intern)
+	}
+	for _, c := range b[:n-1] {
+		if c >= 0x80 || 'A' <= c && c <= 'Z' || c <= ' ' || c == 0x7f {
+			return normalizeName(b, intern)
+		}
+	}
+	name, _, ok = normalizeName(b[:n-1], intern)
+	if !ok {
+		return "", "", false
+	}
+	return name, intern(b), true
 }

@@ -1,12 +1,17 @@
 package dnslog
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -118,8 +123,6 @@ func tbTime(t *testing.T, s string) time.Time {
 var tbIgnorePos = cmpopts.IgnoreFields(Event{}, "Pos", "Format")
 
 func tbAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
-
-var _ = binary.BigEndian
 
 // tbSpec returns the registered spec of format f.
 func tbSpec(t testing.TB, f Format) *formatSpec {
@@ -402,4 +405,122 @@ func tbNameOK(name string) bool {
 		}
 	}
 	return true
+}
+
+// TestDetectCorpusFormatsB checks that auto-detection picks the right
+// format for each real sample of the CoreDNS, PowerDNS, Technitium,
+// AdGuard Home and Umbrella formats.
+func TestDetectCorpusFormatsB(t *testing.T) {
+	for _, c := range []struct {
+		want  Format
+		parts []string
+	}{
+		{FormatCoreDNS, []string{"coredns", "elastic_test-coredns.log"}},
+		{FormatCoreDNS, []string{"coredns", "elastic_test-coredns-json.log"}},
+		{FormatPowerDNS, []string{"powerdns", "extracted_examples.log"}},
+		{FormatTechnitium, []string{"technitium", "extracted_examples.log"}},
+		{FormatAdGuard, []string{"adguardhome", "decode_test_examples.jsonl"}},
+		{FormatCSV, []string{"csv", "cisco_umbrella_test-umbrella-dnslogs.log"}},
+	} {
+		f, err := os.Open(tbCorpusPath(t, c.parts...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := NewReader(f)
+		r.Lenient = true
+		if _, err := r.Read(); err != nil {
+			t.Errorf("%s: %v", c.parts[1], err)
+		}
+		if got := r.DetectedFormat(); got != c.want {
+			t.Errorf("%s/%s: detected %q, want %q", c.parts[0], c.parts[1], got, c.want)
+		}
+		f.Close()
+	}
+}
+
+// tbBenchInput generates n log lines (or dnstap frames) of format f from
+// a fixed seed, with 1000 distinct names and 200 clients.
+func tbBenchInput(f string, n int) []byte {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var b bytes.Buffer
+	var payloads [][]byte
+	base := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		ts := base.Add(time.Duration(i) * 37 * time.Millisecond)
+		name := fmt.Sprintf("host%d.zone%d.example.com", rng.IntN(1000), rng.IntN(7))
+		client := fmt.Sprintf("10.0.%d.%d", rng.IntN(4), rng.IntN(50))
+		port := 1024 + rng.IntN(60000)
+		switch f {
+		case "coredns":
+			fmt.Fprintf(&b, "%s [INFO] %s:%d - %d \"A IN %s. udp 51 false 512\" NOERROR qr,rd,ra 106 0.000143s\n",
+				ts.Format(time.RFC3339Nano), client, port, i&0xffff, name)
+		case "coredns-json":
+			fmt.Fprintf(&b, `{"log":"[INFO] %s:%d - %d \"A IN %s. udp 51 false 512\" NOERROR qr,rd,ra 106 0.000143s\n","stream":"stdout","time":"%s"}`+"\n",
+				client, port, i&0xffff, name, ts.Format(time.RFC3339Nano))
+		case "powerdns":
+			sec := float64(ts.UnixMilli()) / 1000
+			fmt.Fprintf(&b, `msg="Question" subsystem="syncres" level="0" prio="Info" tid="1" ts="%.3f" ecs="" mtid="0" proto="udp" qname="%s" qtype="A" remote="%s:%d"`+"\n", sec, name, client, port)
+			fmt.Fprintf(&b, `msg="Answer" subsystem="syncres" level="0" prio="Info" tid="1" ts="%.3f" answers="1" qname="%s" qtype="A" rcode="0" remote="%s:%d" totms="1.5"`+"\n", sec+0.002, name, client, port)
+		case "technitium":
+			fmt.Fprintf(&b, "[%s UTC] [%s:%d] [UDP] QNAME: %s; QTYPE: A; QCLASS: IN; RCODE: NoError; ANSWER: [192.0.2.%d]\n",
+				ts.Format(time.DateTime), client, port, name, rng.IntN(250))
+		case "adguard":
+			msg := tbMsg(0x8180, name, 1, []tbRR{{Type: 1, TTL: 300, Data: []byte{192, 0, 2, byte(rng.IntN(250))}}})
+			fmt.Fprintf(&b, `{"IP":"%s","T":"%s","QH":"%s","QT":"A","QC":"IN","CP":"","Answer":"%s","Result":{},"Elapsed":12345,"Upstream":"tls://dns.example"}`+"\n",
+				client, ts.Format(time.RFC3339Nano), name, base64.StdEncoding.EncodeToString(msg))
+		case "csv":
+			fmt.Fprintf(&b, `"%s","Lab PC","Lab PC,Site A","%s","203.0.113.9","Allowed","1 (A)","NOERROR","%s.","Application,Infrastructure","AD Users","AD Users,Sites",""`+"\n",
+				ts.Format(time.DateTime), client, name)
+		case "dnstap":
+			c := netip.MustParseAddr(client).AsSlice()
+			payloads = append(payloads, tbTap{Type: 5, QAddr: c, QPort: uint64(port), RAddr: []byte{192, 0, 2, 53}, RPort: 53,
+				Sec: uint64(ts.Unix()), Nsec: uint32(ts.Nanosecond()), Query: tbMsg(0x0100, name, 1, nil)}.encode())
+		}
+	}
+	if f == "dnstap" {
+		return tbFrames(payloads...)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkFormatsB reads generated input through the Reader, one format
+// at a time (forced, sequential).
+func BenchmarkFormatsB(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		f    Format
+	}{
+		{"coredns", FormatCoreDNS}, {"coredns-json", FormatCoreDNS}, {"powerdns", FormatPowerDNS},
+		{"technitium", FormatTechnitium}, {"adguard", FormatAdGuard}, {"csv", FormatCSV}, {"dnstap", FormatDnstap},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			const n = 20000
+			input := tbBenchInput(c.name, n)
+			b.SetBytes(int64(len(input)))
+			b.ReportAllocs()
+			events := 0
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			for b.Loop() {
+				r := NewReader(bytes.NewReader(input))
+				r.Format = c.f
+				for {
+					_, err := r.Read()
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					events++
+				}
+			}
+			if events != n*b.N {
+				b.Fatalf("%d events, want %d", events, n*b.N)
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(events), "allocs/event")
+		})
+	}
 }

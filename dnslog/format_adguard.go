@@ -75,7 +75,7 @@ func (d *adguardDecoder) decode(line []byte, ev *Event) (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			name, raw, ok := normalizeName(s, d.c.intern)
+			name, raw, ok := normalizeDotted(s, d.c.intern)
 			if !ok {
 				return false, badField(off, ErrName, quoteField(s))
 			}

@@ -227,7 +227,7 @@ func (d *corednsDecoder) decodeText(text []byte, base int, wt time.Time, hasWT b
 	if !ok {
 		return false, badField(base+p.quotedOff+sp1+1, ErrType, quoteField(q[sp1+1:sp2]))
 	}
-	name, raw, ok := normalizeName(q[sp2+1:nameEnd], d.c.intern)
+	name, raw, ok := normalizeDotted(q[sp2+1:nameEnd], d.c.intern)
 	if !ok {
 		return false, badField(base+p.quotedOff+sp2+1, ErrName, quoteField(q[sp2+1:nameEnd]))
 	}

@@ -310,7 +310,7 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 		ev.Time = t
 	}
 	if v, off, ok := d.get(CSVName); ok {
-		name, raw, ok := normalizeName(v, d.c.intern)
+		name, raw, ok := normalizeDotted(v, d.c.intern)
 		if !ok {
 			return false, badField(off, ErrName, quoteField(v))
 		}

@@ -63,6 +63,8 @@ type dnstapDecoder struct {
 	rec     int64
 	err     error // sticky framing error or io.EOF
 	buf     []byte
+	hdr     [8]byte // frame and control headers (a field, so reads do not allocate)
+	cbuf    [dnstapMaxControl]byte
 	w       wireDecoder
 	msg     dnstapMessage
 }
@@ -122,9 +124,9 @@ func (d *dnstapDecoder) next(ev *Event) (int64, error) {
 	if d.err != nil {
 		return d.rec, d.err
 	}
-	var hdr [4]byte
+	hdr := d.hdr[:4]
 	for {
-		n, err := io.ReadFull(d.r, hdr[:])
+		n, err := io.ReadFull(d.r, hdr)
 		if err == io.EOF && n == 0 {
 			return d.fail(io.EOF)
 		}
@@ -134,7 +136,7 @@ func (d *dnstapDecoder) next(ev *Event) (int64, error) {
 			}
 			return d.fail(err)
 		}
-		size := binary.BigEndian.Uint32(hdr[:])
+		size := binary.BigEndian.Uint32(hdr)
 		if size == 0 {
 			if err := d.control(); err != nil {
 				return d.fail(err)
@@ -167,16 +169,15 @@ func (d *dnstapDecoder) next(ev *Event) (int64, error) {
 
 // control reads a control frame after its escape.
 func (d *dnstapDecoder) control() error {
-	var hdr [8]byte
-	if err := d.readFull(hdr[:4], "a control frame length"); err != nil {
+	hdr := d.hdr[4:8]
+	if err := d.readFull(hdr, "a control frame length"); err != nil {
 		return err
 	}
-	n := binary.BigEndian.Uint32(hdr[:4])
+	n := binary.BigEndian.Uint32(hdr)
 	if n < 4 || n > dnstapMaxControl {
 		return fmt.Errorf("%w: Frame Streams control frame of %d bytes", ErrField, n)
 	}
-	var cbuf [dnstapMaxControl]byte
-	c := cbuf[:n]
+	c := d.cbuf[:n]
 	if err := d.readFull(c, "a control frame"); err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (d *powerdnsDecoder) auth(line []byte, i, w int, ev *Event) error {
 	if bar < 0 {
 		return badField(q, ErrField, "expected 'name|type': "+quoteField(qt))
 	}
-	name, raw, ok := normalizeName(qt[:bar], d.c.intern)
+	name, raw, ok := normalizeDotted(qt[:bar], d.c.intern)
 	if !ok {
 		return badField(q, ErrName, quoteField(qt[:bar]))
 	}
@@ -240,7 +240,7 @@ func (d *powerdnsDecoder) recursor(line []byte, start int, ev *Event) error {
 	if qname == nil {
 		return badField(len(line), ErrName, "no qname")
 	}
-	name, raw, ok := normalizeName(d.unescape(qname), d.c.intern)
+	name, raw, ok := normalizeDotted(d.unescape(qname), d.c.intern)
 	if !ok {
 		return badField(qnameOff, ErrName, quoteField(qname))
 	}

@@ -26,7 +26,10 @@ func init() {
 	})
 }
 
-type technitiumDecoder struct{ c *decodeConfig }
+type technitiumDecoder struct {
+	c       *decodeConfig
+	scratch []byte
+}
 
 // technitiumStamp parses "[2019-03-24 20:16:48 UTC]" at the start of b and
 // returns the offset past the closing bracket.
@@ -130,7 +133,7 @@ func (d *technitiumDecoder) decode(line []byte, ev *Event) (bool, error) {
 				ev.Name, ev.RawName = ".", ""
 				break
 			}
-			name, raw, ok := normalizeName(val, d.c.intern)
+			name, raw, ok := normalizeDotted(val, d.c.intern)
 			if !ok {
 				return false, badField(v, ErrName, quoteField(val))
 			}
@@ -185,20 +188,20 @@ func (d *technitiumDecoder) answers(val []byte, off int, ev *Event) error {
 		} else {
 			list = nil
 		}
-		ev.Answers = append(ev.Answers, Answer{Data: answerText(item, d.c.intern)})
+		ev.Answers = append(ev.Answers, Answer{Data: answerText(item, d.c.intern, &d.scratch)})
 	}
 	return nil
 }
 
 // answerText renders a logged answer: an address in canonical form, a
-// name normalised, anything else as written.
-func answerText(b []byte, intern func([]byte) string) string {
+// name normalised, anything else as written. scratch is reused.
+func answerText(b []byte, intern func([]byte) string, scratch *[]byte) string {
 	if a, ok := bytesAddr(b); ok {
-		var buf [64]byte
-		return intern(a.AppendTo(buf[:0]))
+		*scratch = a.AppendTo((*scratch)[:0])
+		return intern(*scratch)
 	}
 	if len(b) <= 255 {
-		if name, _, ok := normalizeName(b, intern); ok {
+		if name, _, ok := normalizeDotted(b, intern); ok {
 			return name
 		}
 		return intern(b)
