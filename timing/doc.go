@@ -47,6 +47,12 @@
 // 50 % jitter 2.1 % (two-sided), 0.45 % (scheduled) and 5.4 % (one-sided, a
 // 4 h period with half the beats missed: about 25 events; 3.8 % elsewhere).
 //
+// The search works on consecutive gaps, so unrelated events mixed into the
+// same sequence split the beacon's gaps: a 600 s beacon is found among Poisson
+// events at a quarter of its rate (they are counted in Period.Extra), but at
+// half its rate the search settles on 300 s, and at an equal rate on noise.
+// Separate the traffic first (per client and name) where possible.
+//
 // # Significance
 //
 // Period.P is a p-value under a stated null hypothesis: the events are a
