@@ -120,8 +120,8 @@ func ExampleStream() {
 	fmt.Println(cfg.Pair(0).Scenario)
 	// Output:
 	// TIMESTAMP | HOSTNAME | QUERY ORIGINATOR IP
-	// 2026-03-02T00:00:09.330Z | api.d0000140.example | 10.1.0.21
-	// 2026-03-02T00:28:37.818Z | img.d0000153.example | 10.1.0.61
-	// 2026-03-02T00:30:38.347Z | static.d0000012.example | 10.1.0.41
+	// 2026-03-02T00:00:09.330Z | login.d0000140.example | 10.1.0.21
+	// 2026-03-02T00:28:37.818Z | login.d0000153.example | 10.1.0.61
+	// 2026-03-02T00:30:38.347Z | sync.d0000012.example | 10.1.0.41
 	// stream-poisson
 }

@@ -117,8 +117,8 @@ func (c StreamConfig) pairParams(k int) (kind uint8, gap float64, jitter float64
 	}
 	// snap a beacon's period to the nearest nice period on a log scale
 	best := nicePeriods[0]
-	for _, p := range nicePeriods {
-		if math.Abs(math.Log(p/gap)) < math.Abs(math.Log(best/gap)) {
+	for _, p := range nicePeriods[1:] {
+		if p*best < gap*gap { // p/gap < gap/best: p is nearer on a log scale
 			best = p
 		}
 	}
@@ -150,7 +150,7 @@ func (c StreamConfig) domains() int {
 // appendName appends the query name of domain index d:
 // <prefix>.d<7 digits>.example.
 func appendName(dst []byte, d int) []byte {
-	dst = append(dst, prefixes[mix64(uint64(d))%uint64(len(prefixes))]...)
+	dst = append(dst, prefixes[uint64(d)*0x9e3779b97f4a7c15>>60%uint64(len(prefixes))]...)
 	dst = append(dst, ".d"...)
 	if d < 1e7 {
 		dst = appendDigits(dst, uint64(d), 7)
@@ -214,16 +214,7 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	span := float64(cfg.Days) * 86400e9
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73747265616d))
 
-	// The text of every client address and every name, in two arenas.
-	clients := newArena(cfg.Clients, 16)
-	for c := range cfg.Clients {
-		clients.add(cfg.client(c).AppendTo(clients.buf))
-	}
 	ndom := cfg.domains()
-	names := newArena(ndom, 24)
-	for d := range ndom {
-		names.add(appendName(names.buf, d))
-	}
 	answers := make([]uint64, 0)
 	if cfg.Format == Zeek {
 		answers = make([]uint64, ndom)
@@ -235,13 +226,23 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	// Calendar queue: slots of the given width in a ring; a pair's state
 	// sits in the slot of its next event (modulo the ring, so an event more
 	// than a ring ahead is passed over until its round comes).
+	// The width holds about 64 events; the ring spans about 8 mean gaps of
+	// a pair. Every pair has one item in the calendar, so the slots share
+	// one backing array of about 2·Pairs items (growing a slot beyond its
+	// share reallocates that slot alone).
 	width := int64(max(64*span/float64(cfg.N), 1e6))
+	meanGap := span * float64(cfg.Pairs) / float64(cfg.N)
 	ring := 1024
-	for ring < 1<<18 && float64(ring)*float64(width) < 2*span {
+	for ring < 1<<16 && float64(ring)*float64(width) < 8*meanGap {
 		ring <<= 1
 	}
 	mask := int64(ring - 1)
 	slots := make([][]streamItem, ring)
+	per := max(8, 2*cfg.Pairs/ring)
+	backing := make([]streamItem, ring*per)
+	for i := range slots {
+		slots[i] = backing[i*per : i*per : (i+1)*per]
+	}
 	insert := func(it streamItem) {
 		s := (it.t - start) / width & mask
 		slots[s] = append(slots[s], it)
@@ -273,7 +274,7 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 		buf = append(buf, ResearchHeader+"\n"...)
 	}
 	var lastDay int64 = math.MinInt64
-	var datePrefix []byte
+	var datePrefix, cl []byte
 	last := start
 	written := int64(0)
 	for s := int64(0); written < cfg.N; s++ {
@@ -292,8 +293,9 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 			it := batch.pop()
 			t := it.t
 			if cfg.Format == Zeek {
-				buf = appendZeekHead(buf, t, uint64(written), clients.get(int(it.client)), server)
-				buf = append(buf, names.get(int(it.dom))...)
+				cl = appendStreamClient(cl[:0], it.client)
+				buf = appendZeekHead(buf, t, uint64(written), cl, server)
+				buf = appendName(buf, int(it.dom))
 				buf = appendZeekTail(buf, TypeA, 300, answers[it.dom])
 			} else {
 				ms := t / 1e6
@@ -304,9 +306,9 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 				buf = append(buf, datePrefix...)
 				buf = appendDayTime(buf, ms%86400000)
 				buf = append(buf, " | "...)
-				buf = append(buf, names.get(int(it.dom))...)
+				buf = appendName(buf, int(it.dom))
 				buf = append(buf, " | "...)
-				buf = append(buf, clients.get(int(it.client))...)
+				buf = appendStreamClient(buf, it.client)
 				buf = append(buf, '\n')
 			}
 			last = t
@@ -372,29 +374,26 @@ func (a streamItem) less(b streamItem) bool {
 	return a.dom < b.dom
 }
 
-// arena holds many short byte strings back to back.
-type arena struct {
-	buf  []byte
-	ends []uint32
+// appendStreamClient appends the address of stream client c,
+// 10.1.0.1 + c.
+func appendStreamClient(dst []byte, c int32) []byte {
+	v := 0x0a010001 + uint32(c)
+	dst = append(dst, '1', '0', '.')
+	dst = appendOctet(dst, byte(v>>16))
+	dst = append(dst, '.')
+	dst = appendOctet(dst, byte(v>>8))
+	dst = append(dst, '.')
+	return appendOctet(dst, byte(v))
 }
 
-func newArena(n, avg int) *arena {
-	return &arena{buf: make([]byte, 0, n*avg), ends: make([]uint32, 0, n)}
-}
-
-// add records that buf now ends with a new string (buf must have been
-// appended to a.buf).
-func (a *arena) add(buf []byte) {
-	a.buf = buf
-	a.ends = append(a.ends, uint32(len(buf)))
-}
-
-func (a *arena) get(i int) []byte {
-	from := uint32(0)
-	if i > 0 {
-		from = a.ends[i-1]
+func appendOctet(dst []byte, b byte) []byte {
+	switch {
+	case b >= 100:
+		return append(dst, '0'+b/100, '0'+b/10%10, '0'+b%10)
+	case b >= 10:
+		return append(dst, '0'+b/10, '0'+b%10)
 	}
-	return a.buf[from:a.ends[i]]
+	return append(dst, '0'+b)
 }
 
 // batchHeap is a binary min-heap of stream items ordered by time, then
