@@ -88,6 +88,7 @@ type zeekCommon struct {
 	scratch2 []byte
 	pres     []byte
 	slab     []Answer
+	sets     [2][][2]int // answers and TTLs item ranges, reused
 }
 
 type zeekDecoder struct {
@@ -375,7 +376,8 @@ func (d *zeekCommon) answers(a, ttl zval, setSep []byte, ev *Event) error {
 		if len(a.b) == 0 {
 			return nil
 		}
-		items = splitSet(a.b, setSep)
+		d.sets[0] = splitSet(d.sets[0][:0], a.b, setSep)
+		items = d.sets[0]
 	}
 	if len(items) == 0 {
 		return nil
@@ -384,7 +386,8 @@ func (d *zeekCommon) answers(a, ttl zval, setSep []byte, ev *Event) error {
 	if ttl.set {
 		ttls = ttl.list
 		if !ttl.isList && len(ttl.b) > 0 {
-			ttls = splitSet(ttl.b, setSep)
+			d.sets[1] = splitSet(d.sets[1][:0], ttl.b, setSep)
+			ttls = d.sets[1]
 		}
 	}
 	if len(d.slab) < len(items) {
@@ -452,9 +455,11 @@ func (d *zeekCommon) answerData(b []byte) string {
 	return d.cfg.intern(out)
 }
 
-// splitSet splits a TSV set value into item ranges.
-func splitSet(b, sep []byte) [][2]int {
-	var out [][2]int
+// splitSet appends the item ranges of a TSV set value to out.
+func splitSet(out [][2]int, b, sep []byte) [][2]int {
+	if len(sep) == 0 {
+		return append(out, [2]int{0, len(b)})
+	}
 	start := 0
 	for {
 		i := bytes.Index(b[start:], sep)
@@ -696,6 +701,9 @@ func (d *zeekJSONDecoder) decode(line []byte, ev *Event) (bool, error) {
 				return false, badField(i, ErrField, "malformed JSON value")
 			}
 			if role >= 0 && string(tok) != "null" {
+				if role == zAnswers || role == zTTLs {
+					return false, badField(i, ErrField, zeekRoleNames[role]+" is not an array")
+				}
 				vals[role] = zval{b: tok, off: i, set: true}
 			}
 			i = e

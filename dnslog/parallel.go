@@ -38,6 +38,27 @@ type parallelState struct {
 	inputEnd bool
 	endErr   error // what ended the input (io.EOF or a sticky error)
 	nsince   int
+	free     []*chunk // consumed chunks whose buffers can be reused
+}
+
+// recycle keeps a consumed chunk's buffers for a later chunk.
+func (p *parallelState) recycle(c *chunk) {
+	if len(p.free) <= p.workers {
+		clear(c.events) // drop references to names and answers
+		p.free = append(p.free, c)
+	}
+}
+
+// newChunk returns an empty chunk, reusing a consumed one when possible.
+func (p *parallelState) newChunk() *chunk {
+	c := &chunk{}
+	if n := len(p.free); n > 0 {
+		c, p.free = p.free[n-1], p.free[:n-1]
+		*c = chunk{data: c.data[:0], lines: c.lines[:0], events: c.events[:0]}
+	}
+	c.done = make(chan struct{})
+	c.prefix = p.header
+	return c
 }
 
 // lineRef locates one line in a chunk's data.
@@ -90,7 +111,6 @@ func (r *Reader) nextParallel(ctx context.Context, ev *Event) error {
 			}
 			if p.pos < len(c.events) {
 				*ev = c.events[p.pos]
-				c.events[p.pos] = Event{}
 				p.pos++
 				if p.nsince++; p.nsince >= 256 {
 					p.nsince = 0
@@ -100,6 +120,7 @@ func (r *Reader) nextParallel(ctx context.Context, ev *Event) error {
 				}
 				return nil
 			}
+			p.recycle(c)
 			p.cur = nil
 		}
 		if err := ctx.Err(); err != nil {
@@ -142,7 +163,7 @@ func (r *Reader) fillQueue() {
 // gather reads the next chunk of lines on the reading goroutine.
 func (r *Reader) gather() *chunk {
 	p := r.par
-	c := &chunk{done: make(chan struct{}), prefix: p.header}
+	c := p.newChunk()
 	for len(c.data) < chunkBytes {
 		line, err := r.readLine()
 		if err != nil {
@@ -192,7 +213,9 @@ func (r *Reader) decodeChunk(c *chunk) {
 	for _, h := range c.prefix {
 		dec.decode(h, &scratch)
 	}
-	c.events = make([]Event, 0, len(c.lines))
+	if cap(c.events) < len(c.lines) {
+		c.events = make([]Event, 0, len(c.lines))
+	}
 	for _, l := range c.lines {
 		var err error
 		if l.err == nil {
@@ -219,5 +242,4 @@ func (r *Reader) decodeChunk(c *chunk) {
 			c.errs = append(c.errs, chunkErr{idx: len(c.events), err: err})
 		}
 	}
-	c.data = nil
 }

@@ -107,6 +107,7 @@ type Reader struct {
 	errs    []error
 
 	par *parallelState
+	ev  Event // the event being decoded
 }
 
 // NewReader returns a Reader reading from rd.
@@ -138,9 +139,11 @@ func (r *Reader) Read() (Event, error) {
 // ReadContext is Read with cancellation: once ctx is done it returns
 // ctx.Err() (checked every few hundred lines), which is sticky.
 func (r *Reader) ReadContext(ctx context.Context) (Event, error) {
-	var ev Event
-	err := r.next(ctx, &ev)
-	return ev, err
+	// Decoding into a field rather than a local keeps the event off the
+	// heap: decoders are called through interfaces, so a pointer to a
+	// local would escape.
+	err := r.next(ctx, &r.ev)
+	return r.ev, err
 }
 
 // All returns an iterator over the events. It stops after yielding the
@@ -153,8 +156,7 @@ func (r *Reader) All() iter.Seq2[Event, error] {
 func (r *Reader) AllContext(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		for {
-			var ev Event
-			err := r.next(ctx, &ev)
+			err := r.next(ctx, &r.ev)
 			if err == io.EOF {
 				return
 			}
@@ -162,7 +164,7 @@ func (r *Reader) AllContext(ctx context.Context) iter.Seq2[Event, error] {
 				yield(Event{}, err)
 				return
 			}
-			if !yield(ev, nil) {
+			if !yield(r.ev, nil) {
 				return
 			}
 		}
