@@ -16,7 +16,8 @@ import (
 // The program may also be pihole-FTL. Stamps are year-less syslog stamps
 // (years from a yearTracker) or ISO 8601.
 //
-// Only "query[TYPE] NAME from CLIENT" lines are events. Lines of the form
+// Only "query[TYPE] NAME from CLIENT" lines are events (Class 0: dnsmasq
+// does not log it). Lines of the form
 // "SOURCE NAME is VALUE" where SOURCE is reply, cached, cached-stale,
 // config, a file path (/etc/hosts, /etc/pihole/gravity.list) or a Pi-hole
 // blocking source (gravity blocked, regex blacklisted, special domain, …)
@@ -398,7 +399,6 @@ func (d *dnsmasqDecoder) query(line []byte, s, e int, xaddr []byte, st *bindStam
 	ev.Client = addr.Unmap()
 	ev.Name, ev.RawName = name, raw
 	ev.Type = ty
-	ev.Class = ClassIN
 	if i := bytes.LastIndexByte(xaddr, '/'); i > 0 {
 		if a, ok := bytesAddr(xaddr[:i]); ok && a.Unmap() == ev.Client {
 			if port, ok := bytesPort(xaddr[i+1:]); ok {

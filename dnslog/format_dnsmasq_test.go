@@ -12,7 +12,7 @@ import (
 func TestDnsmasqLines(t *testing.T) {
 	a := func(data string, ty Type) Answer { return Answer{Data: data, Type: ty} }
 	q := func(line int64, when, client, name string, ty Type, rc RCode, ans ...Answer) Event {
-		e := fmtaEvent(line, when, client, 0, name, ty, ClassIN)
+		e := fmtaEvent(line, when, client, 0, name, ty, 0)
 		e.RCode = rc
 		e.Answers = ans
 		return e
@@ -137,7 +137,7 @@ func TestDnsmasqBounds(t *testing.T) {
 	}
 	b.WriteString("Jul  7 19:39:41 dnsmasq[1]: reply late.example is 192.0.2.1\n")
 	got, errs := fmtaRun(t, FormatDnsmasq, nil, 2021, b.String())
-	want := []Event{fmtaEvent(1, "2021-07-07T19:39:41Z", "10.0.0.1", 0, "late.example", TypeA, ClassIN)}
+	want := []Event{fmtaEvent(1, "2021-07-07T19:39:41Z", "10.0.0.1", 0, "late.example", TypeA, 0)}
 	if diff := cmp.Diff(want, got, fmtaCmp...); len(errs) > 0 || diff != "" {
 		t.Errorf("lines bound: errors %v, (-want +got):\n%s", errs, diff)
 	}
@@ -147,8 +147,8 @@ func TestDnsmasqBounds(t *testing.T) {
 		"Jul  7 19:39:52 dnsmasq[1]: reply slow.example is 192.0.2.1\n"
 	got, errs = fmtaRun(t, FormatDnsmasq, nil, 2021, in)
 	want = []Event{
-		fmtaEvent(1, "2021-07-07T19:39:41Z", "10.0.0.1", 0, "slow.example", TypeA, ClassIN),
-		fmtaEvent(2, "2021-07-07T19:39:52Z", "10.0.0.1", 0, "next.example", TypeA, ClassIN),
+		fmtaEvent(1, "2021-07-07T19:39:41Z", "10.0.0.1", 0, "slow.example", TypeA, 0),
+		fmtaEvent(2, "2021-07-07T19:39:52Z", "10.0.0.1", 0, "next.example", TypeA, 0),
 	}
 	if diff := cmp.Diff(want, got, fmtaCmp...); len(errs) > 0 || diff != "" {
 		t.Errorf("time bound: errors %v, (-want +got):\n%s", errs, diff)
@@ -189,7 +189,7 @@ func TestDnsmasqCorpus(t *testing.T) {
 		t.Fatal(errs)
 	}
 	q := func(line int64, when, client, name string, ty Type) Event {
-		return fmtaEvent(line, when, client, 0, name, ty, ClassIN)
+		return fmtaEvent(line, when, client, 0, name, ty, 0)
 	}
 	nx := q(7, "2022-09-15T08:32:47Z", "192.168.1.169", "mykulprint.atrapa.deloitte.com", TypeA)
 	nx.RCode = RCodeNXDomain // from line 8, "cached … is NXDOMAIN"

@@ -348,7 +348,7 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 	}
 	ev.Client = addr.Unmap()
 	ev.Name, ev.RawName = name, d.c.intern(raw)
-	ev.Type, ev.Class = ty, ClassIN
+	ev.Type = ty // the class is not logged
 	return lineEvent, nil
 }
 

@@ -17,7 +17,7 @@ func winLine(when, dir, addr, xid, r, op, rcode, ty, name string) string {
 
 func TestWindowsLines(t *testing.T) {
 	q := func(line int64, when, client, name string, ty Type, rc RCode, raw string) Event {
-		e := fmtaEvent(line, when, client, 0, name, ty, ClassIN)
+		e := fmtaEvent(line, when, client, 0, name, ty, 0)
 		e.RCode = rc
 		e.RawName = raw
 		return e
@@ -110,7 +110,7 @@ func TestWindowsOrderBound(t *testing.T) {
 	}
 	lines = append(lines, winLine("13/03/2019 10:00:02", "Rcv", "10.0.0.1", "0003", " ", "Q", "NOERROR", "A", "(1)c(0)"))
 	got, errs := fmtaRun(t, FormatWindows, nil, 0, strings.Join(lines, "\n"))
-	want := []Event{fmtaEvent(1, "2019-05-03T10:00:00Z", "10.0.0.1", 0, "a", TypeA, ClassIN)}
+	want := []Event{fmtaEvent(1, "2019-05-03T10:00:00Z", "10.0.0.1", 0, "a", TypeA, 0)}
 	want[0].RawName = "(1)a(0)"
 	if diff := cmp.Diff(want, got, fmtaCmp...); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -166,7 +166,7 @@ func TestWindowsFile(t *testing.T) {
 		t.Errorf("detected %q", r.DetectedFormat())
 	}
 	q := func(when, client, name string, ty Type, rc RCode, raw string) Event {
-		e := fmtaEvent(0, when, client, 0, name, ty, ClassIN)
+		e := fmtaEvent(0, when, client, 0, name, ty, 0)
 		e.RCode, e.RawName, e.Format = rc, raw, FormatWindows
 		return e
 	}
@@ -200,7 +200,7 @@ func TestWindowsFile(t *testing.T) {
 func TestWindowsCorpus(t *testing.T) {
 	text := fmtaCorpus(t, "windows_dns", "extracted_examples.log")
 	q := func(when, client, name string, ty Type, raw string) []Event {
-		e := fmtaEvent(1, when, client, 0, name, ty, ClassIN)
+		e := fmtaEvent(1, when, client, 0, name, ty, 0)
 		e.RawName = raw
 		return []Event{e}
 	}
