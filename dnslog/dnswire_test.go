@@ -120,8 +120,6 @@ func tbTime(t *testing.T, s string) time.Time {
 	return v.UTC()
 }
 
-var tbIgnorePos = cmpopts.IgnoreFields(Event{}, "Pos", "Format")
-
 func tbAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 
 // tbSpec returns the registered spec of format f.
