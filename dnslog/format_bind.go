@@ -80,14 +80,16 @@ func (d *bindDecoder) parse(line []byte, ev *Event) (int, error) {
 	p := bindPRI(line)
 	var st bindStamp
 	sysStamp := false
-	if t, n, ok := parseSyslogStamp(line[p:], &d.yt, d.c.loc); ok {
+	tagSeen := false
+	known := false
+	if m, app, ok := bindRFC5424(line, p, d.c.loc, &st); ok {
+		p, tagSeen, known = m, true, string(app) == "named"
+	} else if t, n, ok := parseSyslogStamp(line[p:], &d.yt, d.c.loc); ok {
 		st.offer(t, false, bindFrac(line[p:p+n]))
 		p += n
 		sysStamp = true
 	}
-	tagSeen := false
 	hosts := 0
-	known := false
 	for iter := 0; iter < 16; iter++ {
 		s, e := bindField(line, p)
 		if s == e {
@@ -600,4 +602,57 @@ func bindISO(tok []byte, loc *time.Location, st *bindStamp) bool {
 		st.offer(t, true, bindFrac(tok))
 	}
 	return ok
+}
+
+// bindRFC5424 parses an RFC 5424 syslog header at offset p (after the
+// priority): "1 TIMESTAMP HOST APP PROCID MSGID SD ". It offers the stamp
+// to st and returns the offset of the message and the APP field.
+func bindRFC5424(line []byte, p int, loc *time.Location, st *bindStamp) (msg int, app []byte, ok bool) {
+	if p == 0 || len(line) < p+2 || line[p] != '1' || line[p+1] != ' ' {
+		return 0, nil, false
+	}
+	s, e := bindField(line, p+2)
+	t, ok := parseRFC3339(line[s:e], loc)
+	if !ok {
+		return 0, nil, false
+	}
+	frac := bindFrac(line[s:e])
+	var f [3][2]int // HOST APP PROCID
+	for i := range f {
+		s, e = bindField(line, e)
+		if s == e {
+			return 0, nil, false
+		}
+		f[i] = [2]int{s, e}
+	}
+	_, e = bindField(line, e) // MSGID
+	q := bindSkipSpace(line, e)
+	switch {
+	case q < len(line) && line[q] == '-':
+		q++
+	case q < len(line) && line[q] == '[':
+		// Structured data: one or more [ … ] elements; "\]" and quoted
+		// values do not end them.
+		for q < len(line) && line[q] == '[' {
+			quoted := false
+			q++
+			for q < len(line) && (quoted || line[q] != ']') {
+				switch line[q] {
+				case '\\':
+					q++
+				case '"':
+					quoted = !quoted
+				}
+				q++
+			}
+			if q >= len(line) {
+				return 0, nil, false
+			}
+			q++
+		}
+	default:
+		return 0, nil, false
+	}
+	st.offer(t, true, frac)
+	return q, line[f[1][0]:f[1][1]], true
 }

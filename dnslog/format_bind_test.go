@@ -240,6 +240,16 @@ func TestBINDLines(t *testing.T) {
 				e.RawName = "Host.example"
 				return e
 			}()}},
+		{"RFC 5424 syslog", nil,
+			"<30>1 2021-03-04T05:06:07.123456Z ns1.example named 77 - [meta seq=\"1]\"] client @0x2 10.1.2.3#40000 (g.example): query: g.example IN A + (192.0.2.53)",
+			[]Event{func() Event {
+				e := fmtaEvent(1, "2021-03-04T05:06:07.123456Z", "10.1.2.3", 40000, "g.example", TypeA, ClassIN)
+				e.Server = fmtaAddr("192.0.2.53")
+				return e
+			}()}},
+		{"RFC 5424 with named's stamp", nil,
+			"<30>1 2021-03-04T05:06:07Z ns1 named 77 - - 04-Mar-2021 05:06:06.999 queries: info: client 10.1.2.3#40000: query: h.example IN A",
+			[]Event{fmtaEvent(1, "2021-03-04T05:06:06.999Z", "10.1.2.3", 40000, "h.example", TypeA, ClassIN)}},
 		{"query-errors", nil, "05-Jun-2019 01:02:03.004 query-errors: info: client @0x1 10.1.2.3#1 (x.example): query failed (SERVFAIL) for x.example/IN/A at query.c:1", nil},
 		{"security denied", nil, "05-Jun-2019 01:02:03.004 security: info: client @0x1 10.1.2.3#1 (x.example): query (cache) 'x.example/A/IN' denied", nil},
 		{"rpz", nil, "05-Jun-2019 01:02:03.004 rpz: info: client @0x1 10.1.2.3#1 (x.example): rpz QNAME NXDOMAIN rewrite x.example/A/IN via x.example.rpz", nil},

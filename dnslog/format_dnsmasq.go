@@ -293,13 +293,18 @@ func dnsmasqCompatible(q, implied Type) bool {
 func (d *dnsmasqDecoder) parse(line []byte, ev *Event, m *dnsmasqMsg) (int, error) {
 	p := bindPRI(line)
 	var st bindStamp
-	if t, n, ok := parseSyslogStamp(line[p:], &d.yt, d.c.loc); ok {
+	found := false
+	if m, app, ok := bindRFC5424(line, p, d.c.loc, &st); ok {
+		if !dnsmasqIsProg(app) {
+			return lineOther, nil
+		}
+		p, found = m, true
+	} else if t, n, ok := parseSyslogStamp(line[p:], &d.yt, d.c.loc); ok {
 		st.offer(t, false, bindFrac(line[p:p+n]))
 		p += n
 	} else if s, e := bindField(line, p); e-s >= 19 && bindISO(line[s:e], d.c.loc, &st) {
 		p = e
 	}
-	found := false
 	for i := 0; i < 5 && !found; i++ {
 		s, e := bindField(line, p)
 		if s == e {
@@ -422,6 +427,11 @@ func dnsmasqIsTag(tok []byte) bool {
 		}
 		prog = prog[:i]
 	}
+	return dnsmasqIsProg(prog)
+}
+
+// dnsmasqIsProg reports whether prog names dnsmasq or Pi-hole's FTL.
+func dnsmasqIsProg(prog []byte) bool {
 	return string(prog) == "dnsmasq" || string(prog) == "pihole-FTL" || string(prog) == "pihole"
 }
 

@@ -97,6 +97,11 @@ func TestDnsmasqLines(t *testing.T) {
 					return e
 				}(),
 			}},
+		{"RFC 5424 syslog",
+			"<30>1 2021-07-07T19:39:41.5+02:00 gw dnsmasq 536 - - query[MX] h.example from 10.0.0.3\n" +
+				"<30>1 2021-07-07T19:39:41.6+02:00 gw dnsmasq 536 - - reply h.example is <MX>\n" +
+				"<30>1 2021-07-07T19:39:41.6+02:00 gw other 536 - - query[MX] x.example from 10.0.0.3\n",
+			[]Event{q(1, "2021-07-07T17:39:41.5Z", "10.0.0.3", "h.example", TypeMX, RCodeNoError, a("", TypeMX))}},
 		{"year rollover",
 			"Dec 31 23:59:59 dnsmasq[1]: query[A] e.example from 10.0.0.1\n" +
 				"Jan  1 00:00:01 dnsmasq[1]: query[A] f.example from 10.0.0.1\n",

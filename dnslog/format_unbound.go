@@ -114,7 +114,13 @@ func (d *unboundDecoder) pop(ev *Event, eof bool) bool {
 func (d *unboundDecoder) parse(line []byte, ev *Event) (kind int, reply bool, err error) {
 	p := bindPRI(line)
 	var st bindStamp
-	if p < len(line) && line[p] == '[' {
+	found := false
+	if m, app, ok := bindRFC5424(line, p, d.c.loc, &st); ok {
+		if string(app) != "unbound" {
+			return lineOther, false, nil
+		}
+		p, found = m, true
+	} else if p < len(line) && line[p] == '[' {
 		if i := bytes.IndexByte(line[p:], ']'); i > 1 {
 			if t, ok := parseEpoch(line[p+1 : p+i]); ok {
 				st.offer(t, true, bindFrac(line[p+1:p+i]))
@@ -127,7 +133,6 @@ func (d *unboundDecoder) parse(line []byte, ev *Event) (kind int, reply bool, er
 	} else if s, e := bindField(line, p); e-s >= 19 && bindISO(line[s:e], d.c.loc, &st) {
 		p = e
 	}
-	found := false
 	for i := 0; i < 4 && !found; i++ {
 		s, e := bindField(line, p)
 		if s == e {

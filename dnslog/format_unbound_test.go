@@ -61,6 +61,10 @@ func TestUnboundLines(t *testing.T) {
 				ev(1, "2023-08-09T10:40:00Z", "10.0.0.1", "i.example.", "i.example", TypeA, RCodeNoError),
 				ev(2, "2023-08-09T10:40:00Z", "10.0.0.1", "i.example.", "i.example", TypeA, RCodeUnknown),
 			}},
+		{"RFC 5424 syslog", nil,
+			"<30>1 2023-08-09T10:40:00Z gw unbound 1234 - - [1234:0] info: 10.0.0.5 l.example. A IN NOERROR 0.1 0 40\n" +
+				"<30>1 2023-08-09T10:40:00Z gw named 1234 - - [1234:0] info: 10.0.0.5 m.example. A IN NOERROR 0.1 0 40\n",
+			[]Event{ev(1, "2023-08-09T10:40:00Z", "10.0.0.5", "l.example.", "l.example", TypeA, RCodeNoError)}},
 		{"client port", nil,
 			"[1691577600] unbound[1:0] query: 10.0.0.1@53000 j.example. A IN\n",
 			[]Event{func() Event {
