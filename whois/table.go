@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -16,16 +18,18 @@ import (
 // Table answers "which record covers this address?" and "who holds this
 // domain?" over a set of records.
 //
-// Address lookup is longest-prefix match: the table keeps, per address
-// family, one hash map per prefix length present, and Lookup probes the
-// lengths from longest to shortest, so a lookup costs at most 33 (IPv4) or
-// 129 (IPv6) map probes and usually far fewer, independent of the number
-// of prefixes, and allocates nothing. Network records and route records
-// (KindRoute) are kept apart: Lookup answers from networks, Route from
-// routes.
+// Address lookup is longest-prefix match over IPv4 and IPv6. On the first
+// lookup after an Add, the table flattens its prefixes (which either nest
+// or are disjoint) into sorted, non-overlapping address intervals, each
+// labelled with its most specific record; a lookup is then one binary
+// search, O(log n) in the number of prefixes, and allocates nothing.
+// Building costs O(n log n) and about 40 bytes per prefix. Network records
+// and route records (KindRoute) are kept apart: Lookup answers from
+// networks, Route from routes.
 //
-// Add is not safe for concurrent use. Once loading is done, Lookup, Route,
-// Domain, All and Len may be called from many goroutines at once.
+// Add is not safe for concurrent use, nor concurrently with lookups. Once
+// loading is done, Lookup, Route, Domain, All and Len may be called from
+// many goroutines at once.
 type Table struct {
 	records []Record
 	nets    prefixIndex
@@ -33,10 +37,19 @@ type Table struct {
 	domains map[string]int
 }
 
-// prefixIndex maps prefixes to record indices, one map per length.
+// prefixIndex maps prefixes to record indices and keeps, once built, the
+// flattened intervals for lookups.
 type prefixIndex struct {
-	byLen [2][129]map[netip.Prefix]int // [0] IPv4, [1] IPv6
-	lens  [2][]int                     // lengths present, longest first
+	m     map[netip.Prefix]int // masked prefix → latest record
+	mu    sync.Mutex
+	built atomic.Pointer[[2][]segment] // [0] IPv4, [1] IPv6; nil when stale
+}
+
+// segment is an address interval starting at start and running to the
+// next segment's start; rec is the record covering it, or -1.
+type segment struct {
+	start u128
+	rec   int32
 }
 
 func fam(a netip.Addr) int {
@@ -47,30 +60,123 @@ func fam(a netip.Addr) int {
 }
 
 func (x *prefixIndex) add(p netip.Prefix, rec int) {
-	p = p.Masked()
-	f, n := fam(p.Addr()), p.Bits()
-	if x.byLen[f][n] == nil {
-		x.byLen[f][n] = map[netip.Prefix]int{}
-		x.lens[f] = append(x.lens[f], n)
-		slices.Sort(x.lens[f])
-		slices.Reverse(x.lens[f])
+	if x.m == nil {
+		x.m = map[netip.Prefix]int{}
 	}
-	x.byLen[f][n][p] = rec
+	x.m[p.Masked()] = rec
+	x.built.Store(nil)
+}
+
+// build flattens the prefixes into segments with a sweep over prefixes
+// sorted by first address, wider first: a stack holds the open prefixes,
+// and each push or pop starts a segment labelled with the top of the
+// stack.
+func (x *prefixIndex) build() *[2][]segment {
+	type span struct {
+		first, last u128
+		rec         int
+	}
+	var spans [2][]span
+	for p, rec := range x.m {
+		first := toU128(p.Addr())
+		last, _ := first.add(pow2minus1(p.Addr().BitLen() - p.Bits()))
+		f := fam(p.Addr())
+		spans[f] = append(spans[f], span{first, last, rec})
+	}
+	var out [2][]segment
+	for f := range spans {
+		ss := spans[f]
+		slices.SortFunc(ss, func(a, b span) int {
+			switch {
+			case a.first.less(b.first):
+				return -1
+			case b.first.less(a.first):
+				return 1
+			case b.last.less(a.last): // wider first
+				return -1
+			case a.last.less(b.last):
+				return 1
+			}
+			return 0
+		})
+		var segs []segment
+		emit := func(at u128, rec int) {
+			if n := len(segs); n > 0 && segs[n-1].start == at {
+				segs[n-1].rec = int32(rec)
+				if n > 1 && segs[n-2].rec == int32(rec) {
+					segs = segs[:n-1]
+				}
+				return
+			}
+			if n := len(segs); n > 0 && segs[n-1].rec == int32(rec) {
+				return
+			}
+			segs = append(segs, segment{at, int32(rec)})
+		}
+		var stack []span
+		top := func() int {
+			if len(stack) == 0 {
+				return -1
+			}
+			return stack[len(stack)-1].rec
+		}
+		closeUntil := func(limit u128, all bool) {
+			for len(stack) > 0 {
+				t := stack[len(stack)-1]
+				if !all && !t.last.less(limit) {
+					return
+				}
+				stack = stack[:len(stack)-1]
+				if next, over := t.last.add(u128{0, 1}); !over && (f == 1 || next.lo <= 0xffffffff) {
+					emit(next, top())
+				}
+			}
+		}
+		for _, sp := range ss {
+			closeUntil(sp.first, false)
+			stack = append(stack, sp)
+			emit(sp.first, sp.rec)
+		}
+		closeUntil(u128{}, true)
+		out[f] = segs
+	}
+	return &out
 }
 
 func (x *prefixIndex) lookup(a netip.Addr) (int, bool) {
-	if !a.IsValid() {
+	if !a.IsValid() || x.m == nil {
 		return 0, false
 	}
 	a = a.Unmap().WithZone("")
-	f := fam(a)
-	for _, n := range x.lens[f] {
-		p, _ := a.Prefix(n)
-		if i, ok := x.byLen[f][n][p]; ok {
-			return i, true
+	b := x.built.Load()
+	if b == nil {
+		x.mu.Lock()
+		if b = x.built.Load(); b == nil {
+			b = x.build()
+			x.built.Store(b)
 		}
+		x.mu.Unlock()
 	}
-	return 0, false
+	segs := b[fam(a)]
+	v := toU128(a)
+	// The last segment starting at or before v.
+	i, _ := slices.BinarySearchFunc(segs, v, func(s segment, v u128) int {
+		if v.less(s.start) {
+			return 1
+		}
+		if s.start == v {
+			return 0
+		}
+		return -1
+	})
+	if i < len(segs) && segs[i].start == v {
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	rec := segs[i-1].rec
+	return int(rec), rec >= 0
 }
 
 // Add puts r in the table. A later record for the same prefix or the same

@@ -4,7 +4,9 @@
 //	go run ./examples/whois [-json] FILE...
 //
 // With -json it prints one JSON object per file on one line, with at least
-// the fields file, kind ("ip" or "domain"), ranges (CIDR strings),
+// the fields file, kind ("ip" for networks and IRR route listings,
+// "domain" for domains; record_kind says "network", "route" or
+// "domain"), ranges (CIDR strings),
 // netname, org, country, source, domain, registrar, and created, updated
 // and expires (RFC 3339, or "" when absent). Without -json it prints a
 // readable summary. A file that cannot be read or parsed is reported on
