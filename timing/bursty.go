@@ -105,7 +105,7 @@ func Memory(gaps []float64) float64 {
 	return clamp(m, -1, 1)
 }
 
-func usable(g float64) bool { return !math.IsNaN(g) && math.Abs(g) <= MaxGap }
+func usable(g float64) bool { return g >= -MaxGap && g <= MaxGap } // false for NaN and ±Inf
 
 // moments returns the count, mean and population standard deviation of the
 // usable values of x (two passes, no allocation).

@@ -73,7 +73,7 @@ type Cache struct {
 //
 // Pass times folded (see Fold) so that A/AAAA pairs and retries do not count
 // as short gaps. Unsorted input is read from a sorted copy. It allocates one
-// gap buffer of 8·n bytes.
+// gap buffer of 8·n bytes and takes O(n) expected time.
 func CacheGating(times []int64, ttl time.Duration) Cache {
 	c := Cache{TTL: ttl, P: 1}
 	times = sortedView(times)
@@ -119,8 +119,7 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 		}
 	}
 	if c.NearTTL > 0 {
-		s, _ := SummarizeWith(nil, near)
-		c.Residual = s.Median - T
+		c.Residual = selectQuantile(near, 0, len(near)-1, len(near), 0.5) - T
 	}
 	m := c.BelowTTL + c.NearTTL
 	if m > 0 {
@@ -129,9 +128,8 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 	c.Floored = c.P < CacheAlpha && c.BelowTTL*100 <= c.Gaps && 2*c.LowerHalf >= c.NearTTL
 
 	idle := max(DefaultIdle, 4*c.TTL)
-	st := SessionStatsOf(times, idle)
-	c.Sessions, c.Active = st.Count, st.Active
-	c.Intermittent = st.Count >= 2 && st.Active <= CacheMaxActive
+	c.Sessions, c.Active = sessionCover(times, idle)
+	c.Intermittent = c.Sessions >= 2 && c.Active <= CacheMaxActive
 	c.Gated = c.Floored && c.Intermittent
 
 	what := "given"

@@ -122,7 +122,7 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	x = slices.Grow(x, len(gaps))
 	var s Summary
 	for _, g := range gaps {
-		if math.IsNaN(g) || math.Abs(g) > MaxGap { // also catches ±Inf
+		if !(g >= -MaxGap && g <= MaxGap) { // NaN, ±Inf, too large
 			s.Dropped++
 			continue
 		}
@@ -136,8 +136,12 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	s.Min, s.Max = x[0], x[0]
 	var sum float64
 	for _, v := range x {
-		s.Min = math.Min(s.Min, v)
-		s.Max = math.Max(s.Max, v)
+		if v < s.Min {
+			s.Min = v
+		}
+		if v > s.Max {
+			s.Max = v
+		}
 		sum += v
 	}
 	mean := sum / float64(n)
@@ -185,11 +189,18 @@ func selectQuantile(x []float64, lo, hi, n int, p float64) float64 {
 	if f == 0 || k+1 >= n {
 		return v
 	}
-	// After selection every value right of k is ≥ x[k]: the next order
-	// statistic is their minimum.
-	next := x[k+1]
-	for _, w := range x[k+2:] {
-		next = math.Min(next, w)
+	// After selection every value right of k is ≥ x[k], so the next order
+	// statistic is their minimum; when k < hi it lies in x[k+1..hi], since
+	// values beyond hi are ≥ every value in [lo, hi].
+	rest := x[k+1:]
+	if k < hi {
+		rest = x[k+1 : hi+1]
+	}
+	next := rest[0]
+	for _, w := range rest[1:] {
+		if w < next {
+			next = w
+		}
 	}
 	return v + f*(next-v)
 }

@@ -2,6 +2,7 @@ package timing
 
 import (
 	"math"
+	"sync"
 	"time"
 )
 
@@ -67,9 +68,35 @@ type circleAcc struct {
 
 func (a *circleAcc) add(frac float64) { // frac = phase / period in [0, 1)
 	sin, cos := math.Sincos(2 * math.Pi * frac)
+	a.addUnit(cos, sin)
+}
+
+func (a *circleAcc) addUnit(cos, sin float64) {
 	a.c += cos
 	a.s += sin
 	a.n++
+}
+
+// weekSteps is the resolution of weekTrig: one step per minute of the week.
+const weekSteps = 7 * 24 * 60
+
+// weekTrig holds cos and sin of 2π·k/weekSteps. Minute k of the day is
+// entry 7k, so the table serves the day circle too.
+var weekTrig = sync.OnceValue(func() *[weekSteps][2]float64 {
+	var t [weekSteps][2]float64
+	for k := range t {
+		t[k][1], t[k][0] = math.Sincos(2 * math.Pi * float64(k) / weekSteps)
+	}
+	return &t
+})
+
+// rotate returns cos and sin of θ + δ from those of θ, for |δ| ≤ 0.005 rad,
+// by the Taylor series of cos δ and sin δ to δ⁵ (truncation below 2e-17).
+func rotate(cos, sin, d float64) (float64, float64) {
+	d2 := d * d
+	cd := 1 - d2/2 + d2*d2/24
+	sd := d * (1 - d2/6 + d2*d2/120)
+	return cos*cd - sin*sd, sin*cd + cos*sd
 }
 
 func (a *circleAcc) circle(period float64) Circle {
@@ -145,7 +172,8 @@ type Rhythm struct {
 //	H = −Σ pₖ·ln pₖ / ln K,  pₖ = countₖ / N,  K = 24 (168 for the week),
 //
 // in [0, 1]: 0 when every event falls in one hour, 1 for a flat profile.
-// Order of times does not matter. The work is O(n) with no allocation.
+// Order of times does not matter. The work is O(n) with no allocation
+// (the first call in a process builds a shared 160 KB table of cosines).
 func RhythmOf(times []int64, loc *time.Location) Rhythm {
 	if loc == nil {
 		loc = time.UTC
@@ -154,6 +182,7 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 	var day, week circleAcc
 	var business, weekday, night int
 	clk := newClock(loc)
+	tab := weekTrig()
 	for _, t := range times {
 		lt := clk.local(t)
 		h := lt.hour()
@@ -169,9 +198,15 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 		if h < NightEnd {
 			night++
 		}
-		sod := lt.secOfDay()
-		day.add(sod / 86400)
-		week.add((float64(wd)*86400 + sod) / 604800)
+		// Phases from the minute table and a small rotation: the same
+		// value as Sincos to within 1e-16, at a fraction of the cost.
+		minute := lt.sod / 60
+		rest := float64(lt.sod-minute*60) + float64(lt.nsec)/1e9 // seconds into the minute
+		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
+		day.addUnit(dc, ds)
+		wk := int64(wd)*1440 + minute
+		wc, ws := rotate(tab[wk][0], tab[wk][1], rest*(2*math.Pi/604800))
+		week.addUnit(wc, ws)
 	}
 	r.Day = day.circle(86400)
 	r.Week = week.circle(604800)
@@ -203,21 +238,21 @@ func entropy(counts []int, n int) float64 {
 	return clamp(h/math.Log(float64(len(counts))), 0, 1)
 }
 
-// localTime is a wall-clock reading: whole local seconds since 1970-01-01
-// 00:00 local, plus nanoseconds.
+// localTime is a wall-clock reading in a location.
 type localTime struct {
-	sec  int64
-	nsec int64
+	day  int64 // civil day number: days since 1970-01-01 local
+	sod  int64 // whole seconds since local midnight, [0, 86400)
+	nsec int64 // nanoseconds, [0, 1e9)
 }
 
-func (l localTime) civilDay() int64 { return floorDiv(l.sec, 86400) }
+func (l localTime) civilDay() int64 { return l.day }
 func (l localTime) secOfDay() float64 {
-	return float64(l.sec-l.civilDay()*86400) + float64(l.nsec)/1e9
+	return float64(l.sod) + float64(l.nsec)/1e9
 }
-func (l localTime) hour() int { return int((l.sec - l.civilDay()*86400) / 3600) }
+func (l localTime) hour() int { return int(l.sod / 3600) }
 
 // weekday is 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
-func (l localTime) weekday() int { return int(floorMod(l.civilDay()+3, 7)) }
+func (l localTime) weekday() int { return int(floorMod(l.day+3, 7)) }
 
 // clock converts Unix nanoseconds to wall-clock time in a location, caching
 // the offset of the current zone period so a sorted stream costs one zone
@@ -248,7 +283,9 @@ func (c *clock) local(tns int64) localTime {
 		}
 		c.ok = true
 	}
-	return localTime{sec: sec + c.offset, nsec: nsec}
+	ls := sec + c.offset
+	day := floorDiv(ls, 86400)
+	return localTime{day: day, sod: ls - day*86400, nsec: nsec}
 }
 
 func floorDiv(a, b int64) int64 {

@@ -114,3 +114,28 @@ func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
 	}
 	return st
 }
+
+// sessionCover counts the sessions of sorted times at the idle threshold and
+// the share of the span they cover (SessionStats.Count and Active) in one
+// pass, without allocating.
+func sessionCover(times []int64, idle time.Duration) (count int, active float64) {
+	if len(times) == 0 {
+		return 0, 0
+	}
+	lim := uint64(idle)
+	start, end := times[0], times[0]
+	count = 1
+	for _, t := range times[1:] {
+		if uint64(t)-uint64(end) > lim {
+			active += diffSeconds(start, end)
+			start = t
+			count++
+		}
+		end = t
+	}
+	active += diffSeconds(start, end)
+	if span := diffSeconds(times[0], times[len(times)-1]); span > 0 {
+		return count, clamp(active/span, 0, 1)
+	}
+	return count, 0
+}

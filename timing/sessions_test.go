@@ -95,3 +95,23 @@ func TestSessionsSimulated(t *testing.T) {
 		t.Errorf("[Count MedianEvents MedianDuration Inner.CV] (-want +got):\n%s", diff)
 	}
 }
+
+// TestSessionCoverAgrees checks the one-pass count and cover used by
+// CacheGating against SessionStatsOf on random sequences.
+func TestSessionCoverAgrees(t *testing.T) {
+	r := descRand(9)
+	for trial := range 300 {
+		n := r.IntN(200)
+		times := make([]int64, n)
+		tt := int64(0)
+		for i := range times {
+			tt += int64(r.ExpFloat64() * float64(20*time.Minute))
+			times[i] = tt
+		}
+		st := SessionStatsOf(times, 0)
+		count, active := sessionCover(times, DefaultIdle)
+		if diff := cmp.Diff([2]float64{float64(st.Count), st.Active}, [2]float64{float64(count), active}, descApprox); diff != "" {
+			t.Fatalf("trial %d: [Count Active] (-SessionStatsOf +sessionCover):\n%s", trial, diff)
+		}
+	}
+}
