@@ -522,3 +522,35 @@ func BenchmarkFormatsB(b *testing.B) {
 		})
 	}
 }
+
+// TestParallelFormatsB checks that the formats marked parallel decode the
+// same events in chunks as in one pass.
+func TestParallelFormatsB(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		f    Format
+	}{{"coredns", FormatCoreDNS}, {"coredns-json", FormatCoreDNS}, {"technitium", FormatTechnitium}, {"adguard", FormatAdGuard}} {
+		const n = 12000 // over 1 MB: several chunks
+		input := tbBenchInput(c.name, n)
+		read := func(par int) []Event {
+			r := NewReader(bytes.NewReader(input))
+			r.Format = c.f
+			r.Parallel = par
+			evs, errs := tbCollect(t, r)
+			if len(errs) != 0 {
+				t.Fatalf("%s: %v", c.name, errs[0])
+			}
+			return evs
+		}
+		seq, par := read(0), read(2)
+		if len(seq) != n {
+			t.Errorf("%s: %d events, want %d", c.name, len(seq), n)
+		}
+		if cmp.Equal(seq, par, tbOpts) {
+			continue
+		}
+		if diff := cmp.Diff(seq, par, tbOpts); diff != "" {
+			t.Errorf("%s: parallel differs (-sequential +parallel):\n%s", c.name, diff)
+		}
+	}
+}

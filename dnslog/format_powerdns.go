@@ -54,7 +54,7 @@ type powerdnsHeld struct {
 type powerdnsDecoder struct {
 	c      *decodeConfig
 	years  yearTracker
-	line   int64          // lines seen, for the held events' positions
+	line   int64          // the current line number, for the held events' positions
 	held   []powerdnsHeld // FIFO; held[head:] are live
 	head   int
 	latest time.Time // latest log time seen
@@ -83,7 +83,13 @@ func (d *powerdnsDecoder) prefix(line []byte) (time.Time, int, bool) {
 }
 
 func (d *powerdnsDecoder) decode(line []byte, ev *Event) (bool, error) {
+	// Held events need their own line numbers. Use the Reader's when it
+	// sets ev.Pos before decoding; otherwise count decoded lines, which
+	// drifts past blank or skipped overlong lines that never reach decode.
 	d.line++
+	if ev.Pos.Line != 0 {
+		d.line = ev.Pos.Line
+	}
 	if i := bytes.Index(line, []byte(`msg="`)); i >= 0 && (i == 0 || line[i-1] == ' ') {
 		return false, d.recursor(line, i, ev)
 	}
