@@ -97,7 +97,7 @@ func (d *bindDecoder) parse(line []byte, ev *Event) (int, error) {
 		}
 		tok := line[s:e]
 		switch {
-		case string(tok) == "client":
+		case string(tok) == "client" && bindClientNext(line, e):
 			return d.client(line, e, &st, ev)
 		case len(tok) <= 3 && tok[0] == 'X' && bytes.HasPrefix(tok, []byte("XX")) && bindXXNext(line, e):
 			return d.bind8(line, e, &st, ev)
@@ -394,6 +394,15 @@ func (d *bindDecoder) bind8(line []byte, p int, st *bindStamp, ev *Event) (int, 
 	ev.Name, ev.RawName = name, raw
 	ev.Type, ev.Class = ty, cl
 	return lineEvent, nil
+}
+
+// bindClientNext reports whether the field after offset p is a client
+// handle ("@0x…") or an address with a port ("…#53"), so that a "client"
+// token starts a client message and is not a host name.
+func bindClientNext(line []byte, p int) bool {
+	s, e := bindField(line, p)
+	f := line[s:e]
+	return bytes.HasPrefix(f, []byte("@0x")) || bytes.IndexByte(f, '#') > 0
 }
 
 // bindXXNext reports whether the field after offset p starts with '/'.

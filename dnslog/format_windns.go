@@ -253,26 +253,25 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 	if !ok {
 		return lineKnown, badField(f[0][0], ErrTime, quoteField(line[f[0][0]:f[0][1]]))
 	}
-	sod, ok := windowsParseClock(line[f[1][0]:f[1][1]])
+	clock, ap := f[1], f[2]
+	if pk == 4 && windowsMeridiem(line[f[1][0]:f[1][1]]) != 0 {
+		clock, ap = f[2], f[1] // "下午 3:51:54"
+	}
+	sod, ok := windowsParseClock(line[clock[0]:clock[1]])
 	if !ok {
-		return lineKnown, badField(f[1][0], ErrTime, quoteField(line[f[1][0]:f[1][1]]))
+		return lineKnown, badField(clock[0], ErrTime, quoteField(line[clock[0]:clock[1]]))
 	}
 	if pk == 4 {
-		ap := line[f[2][0]:f[2][1]]
 		h := sod / 3600
-		switch {
+		switch m := windowsMeridiem(line[ap[0]:ap[1]]); {
+		case m == 0:
+			return lineKnown, badField(ap[0], ErrTime, quoteField(line[ap[0]:ap[1]]))
 		case h < 1 || h > 12:
-			return lineKnown, badField(f[1][0], ErrTime, "12-hour clock "+quoteField(line[f[1][0]:f[1][1]]))
-		case len(ap) == 2 && ap[0]|0x20 == 'a' && ap[1]|0x20 == 'm':
-			if h == 12 {
-				sod -= 12 * 3600
-			}
-		case len(ap) == 2 && ap[0]|0x20 == 'p' && ap[1]|0x20 == 'm':
-			if h != 12 {
-				sod += 12 * 3600
-			}
-		default:
-			return lineKnown, badField(f[2][0], ErrTime, quoteField(ap))
+			return lineKnown, badField(clock[0], ErrTime, "12-hour clock "+quoteField(line[clock[0]:clock[1]]))
+		case m == 'a' && h == 12:
+			sod -= 12 * 3600
+		case m == 'p' && h != 12:
+			sod += 12 * 3600
 		}
 	}
 	dt.sod = sod
@@ -509,6 +508,18 @@ func windowsParseDate(b []byte) (windowsDate, bool) {
 		return windowsDate{}, false
 	}
 	return dt, true
+}
+
+// windowsMeridiem returns 'a' for an AM designator ("AM", "a.m.", "上午",
+// "午前", "오전"), 'p' for a PM one, 0 otherwise.
+func windowsMeridiem(b []byte) byte {
+	switch string(b) {
+	case "AM", "am", "a.m.", "A.M.", "上午", "午前", "오전":
+		return 'a'
+	case "PM", "pm", "p.m.", "P.M.", "下午", "午後", "오후":
+		return 'p'
+	}
+	return 0
 }
 
 // windowsParseClock parses "4:02:03" or "16:05:31" into seconds since

@@ -69,6 +69,13 @@ func TestWindowsLines(t *testing.T) {
 			q(1, "2024-12-02T15:51:54Z", "10.0.0.1", "www.example.com", TypeSOA, RCodeUnknown, www),
 			q(2, "2025-08-13T16:02:03Z", "10.0.0.1", "www.example.com", TypeTXT, RCodeUnknown, www),
 		}},
+		{"AM/PM designator before the clock", DateOrderAuto, []string{
+			winLine("2024/12/2 下午 3:51:54", "Rcv", "10.0.0.1", "c6b8", " ", "Q", "NOERROR", "A", www),
+			winLine("2024/12/2 上午 12:05:00", "Rcv", "10.0.0.1", "c6b9", " ", "Q", "NOERROR", "A", www),
+		}, []Event{
+			q(1, "2024-12-02T15:51:54Z", "10.0.0.1", "www.example.com", TypeA, RCodeUnknown, www),
+			q(2, "2024-12-02T00:05:00Z", "10.0.0.1", "www.example.com", TypeA, RCodeUnknown, www),
+		}},
 		{"not events", DateOrderAuto, []string{
 			winLine("8/13/2025 4:02:03 PM", "Snd", "8.8.8.8", "b126", " ", "Q", "NOERROR", "A", www),
 			winLine("8/13/2025 4:02:03 PM", "Rcv", "8.8.8.8", "b126", "R", "Q", "NOERROR", "A", www),
