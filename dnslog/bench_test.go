@@ -222,3 +222,65 @@ func TestBenchReferences(t *testing.T) {
 		}
 	}
 }
+
+// readCount reads data with a Reader configured by setup and returns the
+// number of events.
+func readCount(b *testing.B, data []byte, setup func(*Reader)) int {
+	r := NewReader(bytes.NewReader(data))
+	if setup != nil {
+		setup(r)
+	}
+	n := 0
+	for {
+		_, err := r.Read()
+		if err == io.EOF {
+			return n
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+}
+
+// BenchmarkPaired runs two contenders back to back in every iteration
+// and reports the ratio of their speeds, which stays meaningful when the
+// machine's load drifts during the run (separate sub-benchmarks can land
+// in quiet and busy moments): "x-ref" is the Reader's speed as a multiple
+// of the reference parser's, "speedup" is Parallel=2 over sequential.
+func BenchmarkPaired(b *testing.B) {
+	type contender func() int
+	pair := func(b *testing.B, data []byte, base, cand contender, metric string) {
+		b.SetBytes(int64(len(data)))
+		var tb, tc time.Duration
+		var events int
+		for b.Loop() {
+			t0 := time.Now()
+			base()
+			t1 := time.Now()
+			events += cand()
+			tc += time.Since(t1)
+			tb += t1.Sub(t0)
+		}
+		b.ReportMetric(float64(tb)/float64(tc), metric)
+		b.ReportMetric(float64(events)/tc.Seconds(), "events/s")
+	}
+	research := benchResearch(200000)
+	zeek := benchZeek(100000)
+	ref := func(data []byte, parse func([]byte, func(*refEvent)) error) contender {
+		return func() int {
+			n := 0
+			if err := parse(data, func(*refEvent) { n++ }); err != nil {
+				b.Fatal(err)
+			}
+			return n
+		}
+	}
+	reader := func(data []byte, par int) contender {
+		return func() int { return readCount(b, data, func(r *Reader) { r.Parallel = par }) }
+	}
+	b.Run("research-vs-ref", func(b *testing.B) { pair(b, research, ref(research, refResearch), reader(research, 0), "x-ref") })
+	b.Run("zeek-vs-ref", func(b *testing.B) { pair(b, zeek, ref(zeek, refZeek), reader(zeek, 0), "x-ref") })
+	b.Run("research-parallel2", func(b *testing.B) { pair(b, research, reader(research, 0), reader(research, 2), "speedup") })
+	b.Run("zeek-parallel2", func(b *testing.B) { pair(b, zeek, reader(zeek, 0), reader(zeek, 2), "speedup") })
+}

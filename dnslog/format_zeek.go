@@ -127,7 +127,12 @@ func (d *zeekDecoder) decode(line []byte, ev *Event) (bool, error) {
 	d.spans = d.spans[:0]
 	start := 0
 	for {
-		i := bytes.Index(line[start:], d.sep)
+		var i int
+		if len(d.sep) == 1 {
+			i = bytes.IndexByte(line[start:], d.sep[0])
+		} else {
+			i = bytes.Index(line[start:], d.sep)
+		}
 		if i < 0 {
 			d.spans = append(d.spans, span{start, len(line)})
 			break
