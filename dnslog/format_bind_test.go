@@ -354,6 +354,27 @@ func TestBINDCorpusExamples(t *testing.T) {
 			}
 		}
 	}
+	// Through a lenient Reader: the same events, the two stamp-less lines
+	// skipped and reported at their line, column 1.
+	r := NewReader(strings.NewReader(text))
+	r.Format, r.Year, r.Lenient, r.File = FormatBIND, 2024, true, "x.log"
+	n := 0
+	for _, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	var pos [][2]int64
+	for _, err := range r.Errors() {
+		var pe *ParseError
+		if errors.As(err, &pe) && errors.Is(err, ErrTime) && pe.File == "x.log" {
+			pos = append(pos, [2]int64{pe.Line, int64(pe.Column)})
+		}
+	}
+	if diff := cmp.Diff([][2]int64{{5, 1}, {6, 1}}, pos); n != len(got) || r.Skipped() != 2 || diff != "" {
+		t.Errorf("lenient Reader: %d events (want %d), %d skipped; ErrTime positions (-want +got):\n%s", n, len(got), r.Skipped(), diff)
+	}
 }
 
 // TestBINDCorpusInfoblox reads the Infoblox NIOS sample: 12 query lines
