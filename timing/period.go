@@ -209,6 +209,8 @@ type gapBins struct {
 	sum   []float64 // per bin
 	idx   []int     // non-empty bins, ascending (filled by finish)
 	cum   []float64 // cum[j]: gaps in the bins idx[:j]
+	mean  []float64 // mean[j]: mean gap of bin idx[j]
+	n     []float64 // n[j]: gaps in bin idx[j]
 	short float64   // gaps below the histogram range (counted as off-beat)
 	long  float64   // gaps above it (neutral)
 	total float64
@@ -247,6 +249,8 @@ func (h *gapBins) finish() {
 		if c > 0 {
 			h.idx = append(h.idx, i)
 			h.cum = append(h.cum, h.cum[len(h.cum)-1]+c)
+			h.mean = append(h.mean, h.sum[i]/c)
+			h.n = append(h.n, c)
 		}
 	}
 }
@@ -274,7 +278,11 @@ func binGaps(times []int64, lo, hi float64) (all, odd, even gapBins) {
 
 // beatOf splits x = g/T into the nearest beat count k and the residual r.
 func beatOf(x float64) (k, r float64) {
-	k = math.Floor(x + 0.5)
+	if x >= 0 && x < 1<<52 {
+		k = float64(int64(x + 0.5)) // truncation is floor for x ≥ 0
+	} else {
+		k = math.Floor(x + 0.5)
+	}
 	return k, x - k
 }
 
@@ -290,13 +298,14 @@ func (h *gapBins) score(t float64) float64 {
 	}
 	a, b := h.between(t/2, (maxBeats-0.5)*t)
 	s := -h.short - h.cum[a] // bins before a hold gaps below t/2
-	for _, i := range h.idx[a:b] {
-		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
+	inv := 1 / t
+	for j := a; j < b; j++ {
+		k, r := beatOf(h.mean[j] * inv)
 		switch {
 		case k == 0:
-			s -= h.cnt[i]
+			s -= h.n[j]
 		case k < maxBeats:
-			s += h.cnt[i] * (1 - 12*r*r - missPenalty*(k-1))
+			s += h.n[j] * (1 - 12*r*r - missPenalty*(k-1))
 		}
 	}
 	return s / h.total
@@ -304,22 +313,22 @@ func (h *gapBins) score(t float64) float64 {
 
 // refine runs the fixed point T ← Σ g / Σ k from t.
 func (h *gapBins) refine(t float64) float64 {
-	for range 6 {
+	for range 5 {
 		var sg, sk float64
 		a, b := h.between(t/2, (maxBeats-0.5)*t)
-		for _, i := range h.idx[a:b] {
-			m := h.sum[i] / h.cnt[i]
-			k, r := beatOf(m / t)
+		inv := 1 / t
+		for j := a; j < b; j++ {
+			k, r := beatOf(h.mean[j] * inv)
 			if k >= 1 && k < maxBeats && r*r <= 0.09*k {
-				sg += h.sum[i]
-				sk += h.cnt[i] * k
+				sg += h.mean[j] * h.n[j]
+				sk += h.n[j] * k
 			}
 		}
 		if sk == 0 {
 			return t
 		}
 		nt := sg / sk
-		if math.Abs(nt-t) <= 1e-9*t {
+		if math.Abs(nt-t) <= 1e-7*t {
 			return nt
 		}
 		t = nt
@@ -497,8 +506,9 @@ func (c *comb) on(g float64) (float64, bool) {
 	if !(x >= 0.5 && x < maxBeats-0.5) {
 		return 0, false
 	}
-	k := math.Floor(x + 0.5)
-	return k, math.Abs(x-k) <= c.win[int(k)]
+	ki := int(x + 0.5) // x ≥ 0.5: truncation is floor
+	k := float64(ki)
+	return k, math.Abs(x-k) <= c.win[ki]
 }
 
 // onBeatFraction is the share of all gaps on the beat of period t.

@@ -39,10 +39,8 @@ func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean float64) sp
 	}
 	delta := fit.tolerance(t)
 	cb := newComb(t, delta)
-	for i := 1; i < len(times); i++ {
-		if i%2 != parity {
-			continue
-		}
+	start := 2 - parity // first index i ≥ 1 with i%2 == parity
+	for i := start; i < len(times); i += 2 {
 		res.tested++
 		if _, on := cb.on(secondsBetween(times[i-1], times[i])); on {
 			res.hits++
