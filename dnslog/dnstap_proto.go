@@ -35,8 +35,12 @@ type dnstapMessage struct {
 	nsec       uint32
 	hasTime    bool
 	query      []byte
+	rsec       uint64
+	rnsec      uint32
+	hasRTime   bool
+	resp       []byte
 
-	msgOff, qaddrOff, raddrOff, timeOff, queryOff int
+	msgOff, qaddrOff, raddrOff, timeOff, queryOff, respOff int
 }
 
 var errProtoWireType = errors.New("protobuf field has the wrong wire type")
@@ -90,11 +94,11 @@ func (m *dnstapMessage) parseMessage(b []byte, base int) (int, error) {
 		off += n
 		want := protowire.Type(-1)
 		switch num {
-		case 1, 6, 7, 8:
+		case 1, 6, 7, 8, 12:
 			want = protowire.VarintType
-		case 9:
+		case 9, 13:
 			want = protowire.Fixed32Type
-		case 4, 5, 10:
+		case 4, 5, 10, 14:
 			want = protowire.BytesType
 		}
 		if want >= 0 && typ != want {
@@ -115,6 +119,8 @@ func (m *dnstapMessage) parseMessage(b []byte, base int) (int, error) {
 				m.rport = v
 			case 8:
 				m.sec, m.hasTime, m.timeOff = v, true, base+start
+			case 12:
+				m.rsec, m.hasRTime = v, true
 			}
 			off += n
 		case protowire.Fixed32Type:
@@ -122,8 +128,11 @@ func (m *dnstapMessage) parseMessage(b []byte, base int) (int, error) {
 			if n < 0 {
 				return base + off, protowire.ParseError(n)
 			}
-			if num == 9 {
+			switch num {
+			case 9:
 				m.nsec = v
+			case 13:
+				m.rnsec = v
 			}
 			off += n
 		case protowire.BytesType:
@@ -139,6 +148,8 @@ func (m *dnstapMessage) parseMessage(b []byte, base int) (int, error) {
 				m.raddr, m.raddrOff = v, at
 			case 10:
 				m.query, m.queryOff = v, at
+			case 14:
+				m.resp, m.respOff = v, at
 			}
 			off += n
 		default:

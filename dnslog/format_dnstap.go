@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 )
 
 // dnstap files: Frame Streams (the file form of the bidirectional or
@@ -24,17 +25,29 @@ import (
 // Each data frame is one record (Event.Pos.Line is its 1-based number; an
 // error's Column is the 1-based byte offset in the frame's payload). Query
 // messages — AUTH_QUERY, RESOLVER_QUERY, CLIENT_QUERY, FORWARDER_QUERY,
-// STUB_QUERY and TOOL_QUERY — become events: Time from query_time_sec and
+// STUB_QUERY and TOOL_QUERY — are the events: Time from query_time_sec and
 // query_time_nsec, Client and ClientPort from query_address and
 // query_port (the initiator), Server and ServerPort from response_address
 // and response_port (the responder), and Name, Type and Class from the
-// question of query_message. RCode stays RCodeUnknown. Response messages
-// and UPDATE_QUERY/UPDATE_RESPONSE are not events: a query and its
-// response describe one lookup, and joining them would need a buffer of
-// open queries keyed by address, port and message ID; logs written with
-// responses only therefore yield no events.
+// question of query_message. UPDATE_QUERY and UPDATE_RESPONSE are not
+// events.
+//
+// Response messages complete queries: the decoder holds query events back,
+// in order, and a response of the matching type (CLIENT_RESPONSE for
+// CLIENT_QUERY, …) from the same query address and port with the same DNS
+// message ID, name and type sets the query's RCode and Answers from
+// response_message. A held query is released when answered, when a frame
+// more than dnstapWindow later (by query time) arrives, when more than
+// dnstapMaxHeld are held, or at the end; unanswered it keeps RCodeUnknown.
+// A response that matches no held query is dropped once the stream has
+// carried any query message (its query was released or came before the
+// input); in a stream of responses only (servers are often set to log
+// just those), each response is an event by itself, timed by its query
+// time (or its response time when that is all it has).
 
 const (
+	dnstapWindow     = 10 * time.Second
+	dnstapMaxHeld    = 4096
 	dnstapMaxFrame   = 1 << 20
 	dnstapMaxControl = 512
 	dnstapContent    = "protobuf:dnstap.Dnstap"
@@ -67,6 +80,19 @@ type dnstapDecoder struct {
 	cbuf    [dnstapMaxControl]byte
 	w       wireDecoder
 	msg     dnstapMessage
+
+	held     []dnstapHeld // FIFO; held[head:] are live
+	head     int
+	latest   time.Time // latest query time seen
+	sawQuery bool      // the stream has carried a query message
+}
+
+type dnstapHeld struct {
+	ev       Event
+	rec      int64
+	typ      uint64 // message type of the query
+	id       uint16 // DNS message ID
+	answered bool
 }
 
 // sniffDnstap reports whether head starts with a Frame Streams START
@@ -121,49 +147,92 @@ func (d *dnstapDecoder) readFull(p []byte, what string) error {
 }
 
 func (d *dnstapDecoder) next(ev *Event) (int64, error) {
-	if d.err != nil {
-		return d.rec, d.err
+	for {
+		if rec, ok := d.pop(ev, d.err != nil); ok {
+			return rec, nil
+		}
+		if d.err != nil {
+			return d.rec, d.err
+		}
+		if err := d.readFrame(); err != nil {
+			var fe *fieldError
+			if errors.As(err, &fe) {
+				return d.rec, err
+			}
+			d.err = err
+		}
 	}
+}
+
+// pop releases the oldest held event when it is complete, too old, over
+// the cap, or when all is to be released.
+func (d *dnstapDecoder) pop(ev *Event, all bool) (int64, bool) {
+	if d.head >= len(d.held) {
+		return 0, false
+	}
+	h := &d.held[d.head]
+	if !(all || h.answered || len(d.held)-d.head > dnstapMaxHeld || d.latest.Sub(h.ev.Time) > dnstapWindow) {
+		return 0, false
+	}
+	*ev = h.ev
+	rec := h.rec
+	*h = dnstapHeld{}
+	d.head++
+	return rec, true
+}
+
+func (d *dnstapDecoder) hold(h dnstapHeld) {
+	if h.ev.Time.After(d.latest) {
+		d.latest = h.ev.Time
+	}
+	if d.head > 0 && d.head == len(d.held) {
+		d.held, d.head = d.held[:0], 0
+	} else if d.head > len(d.held)/2 && d.head > 64 {
+		n := copy(d.held, d.held[d.head:])
+		clear(d.held[n:])
+		d.held, d.head = d.held[:n], 0
+	}
+	d.held = append(d.held, h)
+}
+
+// readFrame reads frames until it has decoded one data frame (holding its
+// event, if any). Errors that lose framing are returned as plain errors,
+// a bad record as a fieldError.
+func (d *dnstapDecoder) readFrame() error {
 	hdr := d.hdr[:4]
 	for {
 		n, err := io.ReadFull(d.r, hdr)
 		if err == io.EOF && n == 0 {
-			return d.fail(io.EOF)
+			return io.EOF
 		}
 		if err != nil {
 			if err == io.ErrUnexpectedEOF {
 				err = fmt.Errorf("%w: dnstap input ends inside a frame length", ErrTruncated)
 			}
-			return d.fail(err)
+			return err
 		}
 		size := binary.BigEndian.Uint32(hdr)
 		if size == 0 {
 			if err := d.control(); err != nil {
-				return d.fail(err)
+				return err
 			}
 			continue
 		}
 		if !d.started {
-			return d.fail(fmt.Errorf("%w: dnstap data frame outside a START…STOP stream", ErrField))
+			return fmt.Errorf("%w: dnstap data frame outside a START…STOP stream", ErrField)
 		}
 		if size > dnstapMaxFrame {
-			return d.fail(fmt.Errorf("%w: dnstap frame of %d bytes exceeds the %d-byte limit", ErrField, size, dnstapMaxFrame))
+			return fmt.Errorf("%w: dnstap frame of %d bytes exceeds the %d-byte limit", ErrField, size, dnstapMaxFrame)
 		}
 		if cap(d.buf) < int(size) {
 			d.buf = make([]byte, size)
 		}
 		frame := d.buf[:size]
 		if err := d.readFull(frame, "a data frame"); err != nil {
-			return d.fail(err)
+			return err
 		}
 		d.rec++
-		ok, err := d.decodeFrame(frame, ev)
-		if err != nil {
-			return d.rec, err
-		}
-		if ok {
-			return d.rec, nil
-		}
+		return d.decodeFrame(frame)
 	}
 }
 
@@ -203,48 +272,79 @@ func (d *dnstapDecoder) control() error {
 	return nil
 }
 
-// decodeFrame decodes one dnstap payload; it reports whether it is a
-// query event.
-func (d *dnstapDecoder) decodeFrame(frame []byte, ev *Event) (bool, error) {
+// decodeFrame decodes one dnstap payload: a query is held, a response
+// completes a held query or (in a responses-only stream) is held as an
+// event of its own.
+func (d *dnstapDecoder) decodeFrame(frame []byte) error {
 	m := &d.msg
 	if off, err := m.parse(frame); err != nil {
-		return false, badField(off, ErrField, err.Error())
+		return badField(off, ErrField, err.Error())
 	}
-	if !m.hasMessage {
-		return false, nil
+	if !m.hasMessage || m.typ < 1 || m.typ > 12 {
+		return nil
 	}
-	switch m.typ {
-	case 1, 3, 5, 7, 9, 11: // the *_QUERY types except UPDATE_QUERY
+	isQuery := m.typ%2 == 1
+	h := dnstapHeld{rec: d.rec, typ: m.typ, answered: !isQuery}
+	ev := &h.ev
+	*ev = Event{RCode: RCodeUnknown, Pos: Position{Line: d.rec}}
+	switch {
+	case m.hasTime:
+		if m.nsec >= 1e9 || m.sec > 9200000000 {
+			return badField(m.timeOff, ErrTime, fmt.Sprintf("query time %d.%09d", m.sec, m.nsec))
+		}
+		ev.Time = timeUnixUTC(int64(m.sec), int64(m.nsec))
+	case !isQuery && m.hasRTime && m.rnsec < 1e9 && m.rsec <= 9200000000:
+		ev.Time = timeUnixUTC(int64(m.rsec), int64(m.rnsec))
 	default:
-		return false, nil
+		return badField(m.msgOff, ErrTime, "no query_time_sec")
 	}
-	if !m.hasTime {
-		return false, badField(m.msgOff, ErrTime, "no query_time_sec")
-	}
-	if m.nsec >= 1e9 || m.sec > 9200000000 {
-		return false, badField(m.timeOff, ErrTime, fmt.Sprintf("query time %d.%09d", m.sec, m.nsec))
-	}
-	ev.Time = timeUnixUTC(int64(m.sec), int64(m.nsec))
 	var ok bool
 	if ev.Client, ok = dnstapAddr(m.qaddr); !ok {
-		return false, badField(m.qaddrOff, ErrAddr, fmt.Sprintf("query_address of %d bytes", len(m.qaddr)))
+		return badField(m.qaddrOff, ErrAddr, fmt.Sprintf("query_address of %d bytes", len(m.qaddr)))
 	}
 	if ev.Server, ok = dnstapAddr(m.raddr); !ok {
-		return false, badField(m.raddrOff, ErrAddr, fmt.Sprintf("response_address of %d bytes", len(m.raddr)))
+		return badField(m.raddrOff, ErrAddr, fmt.Sprintf("response_address of %d bytes", len(m.raddr)))
 	}
 	if m.qport > 65535 || m.rport > 65535 {
-		return false, badField(m.msgOff, ErrAddr, "port out of range")
+		return badField(m.msgOff, ErrAddr, "port out of range")
 	}
 	ev.ClientPort, ev.ServerPort = uint16(m.qport), uint16(m.rport)
-	if m.query == nil {
-		return false, badField(m.msgOff, ErrName, "no query_message")
+	wire, wireOff, what := m.query, m.queryOff, "query_message"
+	if !isQuery {
+		wire, wireOff, what = m.resp, m.respOff, "response_message"
 	}
-	if err := d.w.decode(m.query, d.c.intern, ev, false); err != nil {
+	if wire == nil {
+		if !isQuery {
+			return nil // a response without its message tells nothing
+		}
+		return badField(m.msgOff, ErrName, "no query_message")
+	}
+	if err := d.w.decode(wire, d.c.intern, ev, !isQuery); err != nil {
 		cause := ErrField
 		if errors.Is(err, errWireName) {
 			cause = ErrName
 		}
-		return false, badField(m.queryOff, cause, "query_message: "+err.Error())
+		return badField(wireOff, cause, what+": "+err.Error())
 	}
-	return true, nil
+	if len(wire) >= 2 {
+		h.id = binary.BigEndian.Uint16(wire)
+	}
+	if isQuery {
+		d.sawQuery = true
+		d.hold(h)
+		return nil
+	}
+	for k := d.head; k < len(d.held); k++ {
+		q := &d.held[k]
+		if !q.answered && q.typ+1 == m.typ && q.id == h.id && q.ev.ClientPort == ev.ClientPort &&
+			q.ev.Client == ev.Client && q.ev.Type == ev.Type && q.ev.Name == ev.Name {
+			q.ev.RCode, q.ev.Answers = ev.RCode, ev.Answers
+			q.answered = true
+			return nil
+		}
+	}
+	if !d.sawQuery {
+		d.hold(h)
+	}
+	return nil
 }

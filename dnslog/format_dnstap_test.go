@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -32,6 +33,7 @@ type tbTap struct {
 	Sec          uint64
 	Nsec         uint32
 	NoTime       bool
+	RSec         uint64 // response_time_sec, when not 0
 	Query, Resp  []byte
 }
 
@@ -69,6 +71,12 @@ func (m tbTap) encode() []byte {
 		msg = protowire.AppendVarint(msg, m.Sec)
 		msg = protowire.AppendTag(msg, 9, protowire.Fixed32Type)
 		msg = protowire.AppendFixed32(msg, m.Nsec)
+	}
+	if m.RSec != 0 {
+		msg = protowire.AppendTag(msg, 12, protowire.VarintType)
+		msg = protowire.AppendVarint(msg, m.RSec)
+		msg = protowire.AppendTag(msg, 13, protowire.Fixed32Type)
+		msg = protowire.AppendFixed32(msg, 0)
 	}
 	if m.Query != nil {
 		msg = protowire.AppendTag(msg, 10, protowire.BytesType)
@@ -122,7 +130,8 @@ func tbTapSample() []byte {
 		tbTap{Type: 5, QAddr: v4(192, 0, 2, 10), QPort: 40000, RAddr: v4(192, 0, 2, 53), RPort: 53,
 			Sec: 1717200000, Nsec: 123456789, Query: tbMsg(0x0100, "WWW.Example.com", 1, nil)}.encode(),
 		tbTap{Type: 6, QAddr: v4(192, 0, 2, 10), QPort: 40000, RAddr: v4(192, 0, 2, 53), RPort: 53,
-			Sec: 1717200000, Nsec: 123456789, Resp: tbMsg(0x8180, "www.example.com", 1, nil)}.encode(),
+			Sec: 1717200000, Nsec: 123456789, Resp: tbMsg(0x8180, "www.example.com", 1,
+				[]tbRR{{Type: 1, TTL: 60, Data: []byte{192, 0, 2, 80}}})}.encode(),
 		tbTap{Type: 3, QAddr: v6, QPort: 12345, RAddr: tbAddr("2001:db8::53").AsSlice(), RPort: 53,
 			Sec: 1717200001, Query: tbMsg(0, "example.com", 28, nil)}.encode(),
 		tbTap{Type: 13, QAddr: v4(192, 0, 2, 11), Sec: 1717200002, Query: tbMsg(0x2800, "zone.example", 6, nil)}.encode(),
@@ -134,7 +143,8 @@ func tbTapSample() []byte {
 var tbTapWant = []Event{
 	{Time: tbMustTime("2024-06-01T00:00:00.123456789Z"), Client: tbAddr("192.0.2.10"), ClientPort: 40000,
 		Server: tbAddr("192.0.2.53"), ServerPort: 53, Name: "www.example.com", RawName: "WWW.Example.com.",
-		Type: TypeA, Class: ClassIN, RCode: RCodeUnknown, Format: FormatDnstap, Pos: Position{Line: 1}},
+		Type: TypeA, Class: ClassIN, RCode: RCodeNoError, Answers: []Answer{{Data: "192.0.2.80", Type: TypeA, TTL: 60, HasTTL: true}},
+		Format: FormatDnstap, Pos: Position{Line: 1}},
 	{Time: tbMustTime("2024-06-01T00:00:01Z"), Client: tbAddr("2001:db8::5"), ClientPort: 12345,
 		Server: tbAddr("2001:db8::53"), ServerPort: 53, Name: "example.com", RawName: "example.com.",
 		Type: TypeAAAA, Class: ClassIN, RCode: RCodeUnknown, Format: FormatDnstap, Pos: Position{Line: 3}},
@@ -184,6 +194,71 @@ func TestDnstapFile(t *testing.T) {
 	if len(evs) != len(tbTapWant) {
 		t.Errorf("%d events, want %d", len(evs), len(tbTapWant))
 	}
+}
+
+func TestDnstapResponses(t *testing.T) {
+	c1, c2 := []byte{192, 0, 2, 1}, []byte{192, 0, 2, 2}
+	srv := []byte{192, 0, 2, 53}
+	ok := func(name string) []byte {
+		return tbMsg(0x8180, name, 1, []tbRR{{Type: 1, TTL: 5, Data: []byte{198, 51, 100, 1}}})
+	}
+	nx := func(name string) []byte { return tbMsg(0x8183, name, 1, nil) }
+	q := func(name string) []byte { return tbMsg(0x0100, name, 1, nil) }
+
+	// Responses only: each is an event with its rcode and answers.
+	r := NewReader(bytes.NewReader(tbFrames(
+		tbTap{Type: 6, QAddr: c1, QPort: 1000, RAddr: srv, RPort: 53, Sec: 100, Resp: ok("a.example")}.encode(),
+		tbTap{Type: 6, QAddr: c2, QPort: 1001, RAddr: srv, RPort: 53, NoTime: true, RSec: 200, Resp: nx("b.example")}.encode(),
+		tbTap{Type: 6, QAddr: c2, QPort: 1001, RAddr: srv, RPort: 53, NoTime: true, Resp: nx("b.example")}.encode(),
+	)))
+	r.Lenient = true
+	evs, errs := tbCollect(t, r)
+	got := tbSummary(evs)
+	// The second response has only a response time; the third has no
+	// time at all: an error.
+	want := []string{"100 1 192.0.2.1 a.example NOERROR 1", "200 2 192.0.2.2 b.example NXDOMAIN 0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("responses only (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]tbErr{{3, 27, ErrTime}}, tbErrs(t, errs), tbErrCmp); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+
+	// Queries and responses: responses complete the matching query (same
+	// client, port, message ID, name and type, and the paired type);
+	// others are dropped. The query to c.example waits more than
+	// dnstapWindow and is released unanswered.
+	evs, errs = tbCollect(t, NewReader(bytes.NewReader(tbFrames(
+		tbTap{Type: 5, QAddr: c1, QPort: 1000, Sec: 100, Query: q("a.example")}.encode(),
+		tbTap{Type: 5, QAddr: c2, QPort: 1000, Sec: 100, Query: q("a.example")}.encode(),
+		tbTap{Type: 5, QAddr: c1, QPort: 1000, Sec: 101, Query: q("c.example")}.encode(),
+		tbTap{Type: 6, QAddr: c2, QPort: 1000, Sec: 100, Resp: nx("a.example")}.encode(),
+		tbTap{Type: 4, QAddr: c1, QPort: 1000, Sec: 100, Resp: nx("a.example")}.encode(), // RESOLVER_RESPONSE: no pair
+		tbTap{Type: 6, QAddr: c1, QPort: 1000, Sec: 100, Resp: ok("a.example")}.encode(),
+		tbTap{Type: 6, QAddr: c1, QPort: 1000, Sec: 100, Resp: ok("zzz.example")}.encode(),
+		tbTap{Type: 5, QAddr: c1, QPort: 1002, Sec: 112, Query: q("d.example")}.encode(),
+		tbTap{Type: 6, QAddr: c1, QPort: 1000, Sec: 101, Resp: ok("c.example")}.encode(),
+	))))
+	got = tbSummary(evs)
+	want = []string{
+		"100 1 192.0.2.1 a.example NOERROR 1",
+		"100 2 192.0.2.2 a.example NXDOMAIN 0",
+		"101 3 192.0.2.1 c.example  0",
+		"112 8 192.0.2.1 d.example  0",
+	}
+	if diff := cmp.Diff(want, got); diff != "" || len(errs) != 0 {
+		t.Errorf("queries and responses (-want +got):\n%s%v", diff, errs)
+	}
+}
+
+// tbSummary renders events as "unix-time record client name rcode
+// answers".
+func tbSummary(evs []Event) []string {
+	var out []string
+	for _, e := range evs {
+		out = append(out, fmt.Sprintf("%d %d %s %s %s %d", e.Time.Unix(), e.Pos.Line, e.Client, e.Name, e.RCode, len(e.Answers)))
+	}
+	return out
 }
 
 func TestDnstapBadRecords(t *testing.T) {
