@@ -102,13 +102,13 @@ func descSeq(n int, step int64) []int64 {
 	return out
 }
 
-// cachedUse simulates interactive use of one name behind a cache with the
+// descCachedUse simulates interactive use of one name behind a cache with the
 // given TTL. On each of the weekdays of `days` there are 2–6 sessions
 // starting between 08:00 and 18:00 UTC, lasting 10–90 minutes, in which the
 // name is used at Poisson times with mean gap 5–40 s. A use reaches the
 // resolver (and is logged) only if the cached answer has expired, and the
 // answer is then cached for ttl.
-func cachedUse(seed uint64, days int, ttl time.Duration) []int64 {
+func descCachedUse(seed uint64, days int, ttl time.Duration) []int64 {
 	r := descRand(seed)
 	day0 := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC) // a Monday
 	var uses []int64
@@ -138,7 +138,7 @@ func cachedUse(seed uint64, days int, ttl time.Duration) []int64 {
 	return logged
 }
 
-func poissonTimes(seed uint64, n int, mean float64) []int64 {
+func descPoisson(seed uint64, n int, mean float64) []int64 {
 	r := descRand(seed)
 	out := make([]int64, n)
 	t := int64(1_780_000_000) * dSec
@@ -158,7 +158,7 @@ func TestCacheGatingKnownSignals(t *testing.T) {
 	const ttl = 300 * time.Second
 	var gated, gatedEst, seqs int
 	for seed := range uint64(20) {
-		times := cachedUse(seed, 28, ttl)
+		times := descCachedUse(seed, 28, ttl)
 		seqs++
 		c := CacheGating(times, ttl)
 		if c.Gated {
@@ -181,7 +181,7 @@ func TestCacheGatingKnownSignals(t *testing.T) {
 	for _, mean := range []float64{2, 30, 300, 3600, 6 * 3600} {
 		var fp, fpEst int
 		for seed := range uint64(50) {
-			times := poissonTimes(1000+seed, 500, mean)
+			times := descPoisson(1000+seed, 500, mean)
 			if c := CacheGating(times, ttl); c.Gated || c.Floored {
 				fp++
 			}

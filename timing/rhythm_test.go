@@ -158,7 +158,7 @@ func TestRhythmUniformP(t *testing.T) {
 		day[i], week[i] = rh.Day.P, rh.Week.P
 	}
 	for name, p := range map[string][]float64{"day": day, "week": week} {
-		if d := ksUniform(p); d > 0.0436 {
+		if d := descKSUniform(p); d > 0.0436 {
 			t.Errorf("%s: KS distance of p-values from uniform = %.4f, want < 0.0436", name, d)
 		}
 		var rej int
@@ -174,7 +174,7 @@ func TestRhythmUniformP(t *testing.T) {
 	}
 }
 
-func ksUniform(p []float64) float64 {
+func descKSUniform(p []float64) float64 {
 	x := slices.Clone(p)
 	slices.Sort(x)
 	var d float64
@@ -217,5 +217,27 @@ func TestRhythmEmpty(t *testing.T) {
 	want := Rhythm{Location: "UTC", Day: Circle{Period: 86400, P: 1}, Week: Circle{Period: 604800, P: 1}}
 	if diff := cmp.Diff(want, r); diff != "" {
 		t.Errorf("RhythmOf(nil) (-want +got):\n%s", diff)
+	}
+}
+
+// TestRhythmFallBack: New York leaves summer time on Sunday 1 November 2026
+// at 06:00 UTC (02:00 EDT → 01:00 EST). 05:30 UTC is 01:30 EDT and 06:30 UTC
+// is 01:30 EST: both events are in local hour 1, at night, on a Sunday, and
+// at the same wall-clock phase (R = 1).
+func TestRhythmFallBack(t *testing.T) {
+	ny := descZone(t, "America/New_York")
+	times := []int64{
+		time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC).UnixNano(),
+		time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC).UnixNano(),
+	}
+	r := RhythmOf(times, ny)
+	got := []float64{float64(r.HourOfDay[1]), float64(r.HourOfWeek[6*24+1]), r.Night, r.Weekend, r.Day.R, r.Day.Phase}
+	want := []float64{2, 2, 1, 1, 1, 5400}
+	if diff := cmp.Diff(want, got, descApprox); diff != "" {
+		t.Errorf("[HourOfDay[1] HourOfWeek[Sun 01] Night Weekend Day.R Day.Phase] (-want +got):\n%s", diff)
+	}
+	p := PersistenceOf(times, ny)
+	if p.Days != 1 || p.ActiveDays != 1 || p.ActiveHours != 2 || p.NightDays != 1 {
+		t.Errorf("PersistenceOf: Days %d ActiveDays %d ActiveHours %d NightDays %d, want 1 1 2 1", p.Days, p.ActiveDays, p.ActiveHours, p.NightDays)
 	}
 }
