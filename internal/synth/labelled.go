@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -278,7 +279,7 @@ func Labelled(cfg Config) *Dataset {
 	pool := clientPool()
 	master.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	d := &Dataset{Config: cfg, truth: make([]Truth, 0, n)}
-	var parts [][]Event
+	parts := make([][]Event, 0, n)
 	total := 0
 	i := 0
 	for _, v := range vs {
@@ -311,11 +312,31 @@ func Labelled(cfg Config) *Dataset {
 		}
 	}
 	d.Events = make([]Event, 0, total)
-	for _, p := range parts {
+	for k, p := range parts {
 		d.Events = append(d.Events, p...)
+		parts[k] = nil
 	}
-	SortEvents(d.Events)
+	slices.SortFunc(d.Events, compareEvents)
 	return d
+}
+
+// compareEvents orders events by time, then client, name, type and label:
+// a total order on the events of a dataset, so the sorted order does not
+// depend on the sort algorithm.
+func compareEvents(a, b Event) int {
+	if c := a.Time.Compare(b.Time); c != 0 {
+		return c
+	}
+	if c := a.Client.Compare(b.Client); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	if a.Type != b.Type {
+		return int(a.Type) - int(b.Type)
+	}
+	return int(a.Label) - int(b.Label)
 }
 
 func pad4(n int) string {

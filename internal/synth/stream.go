@@ -125,6 +125,9 @@ func (c StreamConfig) pairParams(k int) (kind uint8, gap float64, jitter float64
 	return kind, best, jitter
 }
 
+// slotEvents is the mean number of events in a calendar slot.
+const slotEvents = 16.0
+
 // streamMissed is the probability a beat is dropped for beacons with
 // missed beats.
 const streamMissed = 0.3
@@ -226,14 +229,14 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	// Calendar queue: slots of the given width in a ring; a pair's state
 	// sits in the slot of its next event (modulo the ring, so an event more
 	// than a ring ahead is passed over until its round comes).
-	// The width holds about 64 events; the ring spans about 8 mean gaps of
-	// a pair. Every pair has one item in the calendar, so the slots share
-	// one backing array of about 2·Pairs items (growing a slot beyond its
-	// share reallocates that slot alone).
-	width := int64(max(64*span/float64(cfg.N), 1e6))
+	// The width holds about 16 events; the ring spans about 8 mean gaps of
+	// a pair, within 2^18 slots. Every pair has one item in the calendar,
+	// so the slots share one backing array of about 2·Pairs items (growing
+	// a slot beyond its share reallocates that slot alone).
+	width := int64(max(slotEvents*span/float64(cfg.N), 1e5))
 	meanGap := span * float64(cfg.Pairs) / float64(cfg.N)
 	ring := 1024
-	for ring < 1<<16 && float64(ring)*float64(width) < 8*meanGap {
+	for ring < 1<<18 && float64(ring)*float64(width) < 8*meanGap {
 		ring <<= 1
 	}
 	mask := int64(ring - 1)
@@ -364,15 +367,9 @@ type streamItem struct {
 	jit    uint8   // jitter, percent
 }
 
-func (a streamItem) less(b streamItem) bool {
-	if a.t != b.t {
-		return a.t < b.t
-	}
-	if a.client != b.client {
-		return a.client < b.client
-	}
-	return a.dom < b.dom
-}
+// less orders items by time. Ties are left to the heap, whose operations
+// are deterministic, so output stays reproducible.
+func (a streamItem) less(b streamItem) bool { return a.t < b.t }
 
 // appendStreamClient appends the address of stream client c,
 // 10.1.0.1 + c.
@@ -396,8 +393,7 @@ func appendOctet(dst []byte, b byte) []byte {
 	return append(dst, '0'+b)
 }
 
-// batchHeap is a binary min-heap of stream items ordered by time, then
-// client, then domain.
+// batchHeap is a binary min-heap of stream items ordered by time.
 type batchHeap []streamItem
 
 func (h *batchHeap) push(it streamItem) {
