@@ -1,0 +1,229 @@
+// Command score reads DNS query logs in any format dnslog reads, groups the
+// lookups into (client, domain) pairs, and prints the pairs ranked by how
+// machine-like (beacon) or human-like their timing is, with verdicts and
+// evidence.
+//
+// Usage:
+//
+//	go run ./examples/score [-json] [-by domain|name] [-whois DIR] [-tz ZONE]
+//	    [-ttl SECONDS] [-format NAME] [-dedup DURATION] [-lenient] FILE...
+//
+// A FILE of "-" is standard input; several files are merged in time order.
+// Without -json it prints a ranked table; with -json one JSON object per
+// pair per line (nexus.PairJSON: client, domain, events, beacon, human,
+// period, verdict, evidence, enrichment, …).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/dnslog"
+	"github.com/dnsnexus/dnsnexus/nexus"
+	"github.com/dnsnexus/dnsnexus/whois"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("score", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	jsonOut := fs.Bool("json", false, "print one JSON object per pair per line")
+	csvOut := fs.Bool("csv", false, "print CSV with a header row")
+	mdOut := fs.Bool("md", false, "print a Markdown report")
+	by := fs.String("by", "domain", "group lookups by registrable `domain` or by full query `name`")
+	whoisDir := fs.String("whois", "", "`DIR` of WHOIS/RDAP files to enrich clients and domains")
+	tz := fs.String("tz", "", "time `ZONE` of the human rhythm (e.g. Europe/Moscow); default: best-fitting zone per pair")
+	ttl := fs.Int("ttl", 0, "cache TTL in `SECONDS` in front of the clients; default: the answer TTLs logged")
+	format := fs.String("format", "", "force the log `format` (default: detect)")
+	dedup := fs.Duration("dedup", 0, "count a query seen at several servers within this `window` once (e.g. 5s)")
+	lenient := fs.Bool("lenient", false, "skip bad lines (counted on stderr) instead of stopping")
+	year := fs.Int("year", 0, "year of year-less syslog stamps (default: this year)")
+	top := fs.Int("top", 0, "print only the first N pairs (default: all)")
+	progress := fs.Bool("progress", isTerminal(stderr), "print progress on stderr")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: score [flags] FILE... (- for standard input)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	grouping, err := nexus.ParseGroupBy(*by)
+	if err != nil {
+		fmt.Fprintln(stderr, "score:", err)
+		return 2
+	}
+	opts := nexus.Options{TTL: time.Duration(*ttl) * time.Second}
+	if *tz != "" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			fmt.Fprintln(stderr, "score: -tz:", err)
+			return 2
+		}
+		opts.Location = loc
+	}
+	if *whoisDir != "" {
+		t, err := whois.LoadDir(ctx, *whoisDir)
+		if t == nil || ctx.Err() != nil {
+			fmt.Fprintln(stderr, "score: -whois:", err)
+			return 1
+		}
+		if err != nil {
+			// Files that are not WHOIS answers (logs, a README) are skipped.
+			var failed []error
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				failed = j.Unwrap()
+			} else {
+				failed = []error{err}
+			}
+			fmt.Fprintf(stderr, "score: -whois: %d of the files in %s are not WHOIS answers and were skipped (first: %v)\n",
+				len(failed), *whoisDir, failed[0])
+		}
+		opts.Whois = t
+	}
+	ropts := dnslog.Options{Format: dnslog.Format(*format), Lenient: *lenient, Year: *year, Location: opts.Location, Parallel: -1}
+	var readers []*dnslog.Reader
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	for _, name := range fs.Args() {
+		var r *dnslog.Reader
+		if name == "-" {
+			r = dnslog.NewReader(stdin)
+			r.File = "-"
+			r.Format, r.Lenient, r.Year, r.Location, r.Parallel = ropts.Format, ropts.Lenient, ropts.Year, ropts.Location, ropts.Parallel
+		} else {
+			rr, c, err := dnslog.OpenFile(name, ropts)
+			if err != nil {
+				fmt.Fprintln(stderr, "score:", err)
+				return 1
+			}
+			r, closers = rr, append(closers, c)
+		}
+		readers = append(readers, r)
+	}
+	m := dnslog.NewMultiReader(readers...)
+	m.Dedup = *dedup
+	c := &nexus.Collector{By: grouping}
+	start := time.Now()
+	var n int64
+	for ev, err := range m.AllContext(ctx) {
+		if err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
+		c.Add(&ev)
+		n++
+		if *progress && n%(1<<20) == 0 {
+			fmt.Fprintf(stderr, "\rread %d events, %d pairs, %.0fs", n, c.Len(), time.Since(start).Seconds())
+		}
+	}
+	if *progress {
+		fmt.Fprintf(stderr, "\rread %d events into %d pairs in %.1fs; scoring…\n", n, c.Len(), time.Since(start).Seconds())
+		opts.Progress = func(done, total int) {
+			fmt.Fprintf(stderr, "\rscored %d of %d pairs", done, total)
+			if done == total {
+				fmt.Fprintln(stderr)
+			}
+		}
+	}
+	if k := m.Skipped(); k > 0 {
+		fmt.Fprintf(stderr, "score: skipped %d bad lines\n", k)
+	}
+	rep, err := nexus.Analyze(ctx, c, opts)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "score: interrupted")
+		} else {
+			fmt.Fprintln(stderr, "score:", err)
+		}
+		return 1
+	}
+	if *top > 0 && *top < len(rep.Scores) {
+		rep.Scores = rep.Scores[:*top]
+	}
+	switch {
+	case *jsonOut:
+		err = rep.WriteJSON(stdout)
+	case *csvOut:
+		err = rep.WriteCSV(stdout)
+	case *mdOut:
+		err = rep.WriteMarkdown(stdout, nexus.MarkdownOptions{Top: -1, Location: opts.Location})
+	default:
+		err = writeTable(stdout, rep)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "score:", err)
+		return 1
+	}
+	return 0
+}
+
+// writeTable prints the ranked pairs as an aligned text table with the
+// first evidence lines of each.
+func writeTable(w io.Writer, rep *nexus.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d events, %d pairs (grouped by %s)\n\n", rep.Events, len(rep.Scores), rep.By)
+	fmt.Fprintf(&b, "%-4s %-39s %-30s %8s %-12s %6s %6s %10s %9s\n", "rank", "client", "domain", "events", "verdict", "beacon", "human", "period", "q")
+	for i := range rep.Scores {
+		s := &rep.Scores[i]
+		period := "-"
+		if s.Period > 0 {
+			period = s.Period.Round(time.Second).String()
+		}
+		fmt.Fprintf(&b, "%-4d %-39s %-30s %8d %-12s %6.3f %6.3f %10s %9.2g\n", i+1, s.Client, trunc(s.Domain, 30), s.Events, s.Verdict, s.Beacon, s.Human, period, s.Q)
+		if org := s.Enrichment.Org; org != "" {
+			fmt.Fprintf(&b, "     owner: %s (%s)\n", org, s.Enrichment.Country)
+		}
+		for j, e := range s.Evidence {
+			if j == 3 {
+				break
+			}
+			fmt.Fprintf(&b, "     %s\n", e)
+		}
+	}
+	for _, sy := range rep.Syncs {
+		fmt.Fprintf(&b, "\nlock-step: %s and %s on %s: %d of %d lookups within the window (expected %.1f by chance, p = %.2g), median lag %s\n",
+			sy.A, sy.B, sy.Domain, sy.Matched, min(sy.NA, sy.NB), sy.Expected, sy.P, sy.MedianLag)
+	}
+	for _, l := range rep.Leaks {
+		fmt.Fprintf(&b, "\nsearch-suffix leak: %s = %s + %s (%d lookups)\n", l.Name, l.Base, l.Suffix, l.Count)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func trunc(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-1] + "…"
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
