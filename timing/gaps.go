@@ -115,8 +115,10 @@ func Summarize(gaps []float64) Summary {
 
 // SummarizeWith is Summarize with a caller-owned scratch buffer: the usable
 // values are copied into buf[:0] (grown if needed) and reordered there, and
-// the buffer is returned for the next call (its contents are unspecified). gaps itself is never modified. With a
-// buffer of sufficient capacity the call does not allocate.
+// the buffer is returned for the next call (its contents are unspecified).
+// Otherwise gaps is not modified; buf may be gaps[:0] to summarize in place,
+// which reorders gaps. With a buffer of sufficient capacity the call does not
+// allocate.
 func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	x := buf[:0]
 	x = slices.Grow(x, len(gaps))

@@ -223,3 +223,12 @@ func TestFold(t *testing.T) {
 		t.Errorf("Fold in place (-want +got):\n%s", diff)
 	}
 }
+
+func TestSummarizeInPlace(t *testing.T) {
+	x := []float64{16, math.NaN(), 1, 32, 4, 2, 8}
+	want := Summarize(slices.Clone(x))
+	got, _ := SummarizeWith(x[:0], x)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SummarizeWith in place (-want +got):\n%s", diff)
+	}
+}
