@@ -65,7 +65,9 @@ type decodeConfig struct {
 type lineDecoder interface {
 	// decode parses one line (without its terminator; a trailing \r is
 	// already removed) into ev, which the caller has reset to the zero
-	// Event with RCode set to RCodeUnknown. It returns:
+	// Event with RCode set to RCodeUnknown and Pos set to the line's
+	// position (so that a decoder holding the event back can keep it).
+	// It returns:
 	//   (true, nil)   ev holds an event;
 	//   (false, nil)  the line is well-formed but not a query event
 	//                 (comment, header, another log category, a reply that
@@ -81,7 +83,9 @@ type lineDecoder interface {
 // complete them from later lines (dnsmasq replies, Unbound query/reply
 // pairs). After each decode the Reader drains pop until it reports false;
 // at end of input it drains pop with eof set, which must release
-// everything held.
+// everything held. The Reader resets ev as for decode but with a zero
+// Pos: pop sets Pos.Line to the held event's line (the Reader fills
+// File and Format).
 type pendingDecoder interface {
 	lineDecoder
 	pop(ev *Event, eof bool) bool

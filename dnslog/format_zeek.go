@@ -613,7 +613,6 @@ func sniffZeek(lines [][]byte) int {
 // than encoding/json for this purpose; nested values are skipped.
 type zeekJSONDecoder struct {
 	zeekCommon
-	jbuf  []byte
 	items [][2]int
 	ttls  [][2]int
 }

@@ -16,15 +16,14 @@ import (
 // leaks nothing. Memory: at most Parallel+1 chunks (input bytes plus
 // their events) are held at once.
 
-const chunkBytes = 1 << 20
+// chunkBytes is the target chunk size (a variable so that tests can use
+// many small chunks).
+var chunkBytes = 1 << 20
 
-// parallelSafe reports whether spec's lines can be decoded in chunks.
-// BIND is listed here as well as through its own flag: its lines are
-// independent except for the year of year-less syslog stamps, which each
-// chunk starts again from Reader.Year (so a parallel read of a year-less
-// log that crosses New Year dates the chunks after the turn a year early).
+// parallelSafe reports whether spec's lines can be decoded in chunks: the
+// format says so with its parallel flag.
 func parallelSafe(spec *formatSpec) bool {
-	return spec.parallel || spec.name == FormatBIND
+	return spec.parallel
 }
 
 type parallelState struct {
@@ -219,7 +218,7 @@ func (r *Reader) decodeChunk(c *chunk) {
 	for _, l := range c.lines {
 		var err error
 		if l.err == nil {
-			c.events = append(c.events, Event{RCode: RCodeUnknown})
+			c.events = append(c.events, Event{RCode: RCodeUnknown, Pos: Position{File: r.File, Line: l.no}})
 			ev := &c.events[len(c.events)-1]
 			var ok bool
 			ok, err = dec.decode(c.data[l.off:l.end], ev)

@@ -78,10 +78,11 @@ type Reader struct {
 	Progress func(bytesRead int64)
 	// Parallel, when greater than 1, decodes chunks of about a megabyte
 	// on up to Parallel goroutines for formats whose lines are independent
-	// (research, zeek, zeek-json, bind) and returns the events in input
-	// order, exactly as a sequential Reader would. Other formats, and
-	// values below 2, read sequentially. A negative value means
-	// runtime.GOMAXPROCS(0).
+	// (research, zeek, zeek-json and others that declare it) and returns
+	// the same events and errors in the same order as a sequential Reader.
+	// Other formats, and values below 2, read sequentially. A negative
+	// value means runtime.GOMAXPROCS(0). In parallel mode Skipped and
+	// Errors account for a chunk when its first event is returned.
 	Parallel int
 
 	src  *countingReader
@@ -386,7 +387,7 @@ func (r *Reader) next(ctx context.Context, ev *Event) error {
 		if len(line) == 0 {
 			continue
 		}
-		*ev = Event{RCode: RCodeUnknown}
+		*ev = Event{RCode: RCodeUnknown, Pos: Position{File: r.File, Line: r.line}}
 		ok, derr := r.dec.decode(line, ev)
 		r.drain = r.pend != nil
 		if derr != nil {
