@@ -98,3 +98,13 @@ func ExampleAnalyze() {
 	// 217 events, period 3606 s, p < 1e-9: true, missed 36 %
 	// period 3,606 s ± 0.16 %, p = 1e-100, 216 beats, 36 % missed, jitter 2.9 %
 }
+
+func ExampleOnBeat() {
+	s := int64(time.Second)
+	// A 10 s timer with one beat missed (30 s) and one stray event (23 s).
+	times := []int64{0, 10 * s, 20 * s, 23 * s, 40 * s, 50 * s, 60 * s}
+	p := timing.Period{OK: true, Seconds: 10, Tolerance: 0.05}
+	fmt.Println(timing.OnBeat(times, p, -1))
+	// Output:
+	// [true true true false true true true]
+}
