@@ -184,12 +184,13 @@ func Daily(rng *rand.Rand, w Window, t Target, p DailyParams) []Event {
 // Poisson returns the lookups of a homogeneous Poisson process of perHour
 // events an hour, round the clock: gaps are exponential with mean
 // 1/perHour hours. Each event looks up one of t.Names chosen uniformly.
-// Events are labelled Noise and sorted.
+// Events are labelled Noise and sorted. A rate that is not positive, or
+// above one a microsecond, makes no events.
 func Poisson(rng *rand.Rand, w Window, t Target, perHour float64) []Event {
-	if len(t.Names) == 0 || !(perHour > 0) {
+	mean := float64(time.Hour) / perHour
+	if len(t.Names) == 0 || !(perHour > 0) || !(mean >= 1e3) {
 		return nil
 	}
-	mean := float64(time.Hour) / perHour
 	var out []Event
 	end := float64(w.End.UnixNano())
 	for ns := float64(w.Start.UnixNano()) + rng.ExpFloat64()*mean; ns < end; ns += rng.ExpFloat64() * mean {
@@ -271,7 +272,9 @@ type BrowseParams struct {
 //     other names, U(0, 400 ms) later.
 //
 // Events are labelled Human and sorted. No cache is modelled; wrap the
-// result in Cache for a stub cache.
+// result in Cache for a stub cache. Profile weights that are not positive
+// (or NaN) mean no activity; a peak intensity above one session a
+// microsecond makes no events.
 func Browse(rng *rand.Rand, w Window, t Target, p BrowseParams) []Event {
 	if len(t.Names) == 0 {
 		return nil
@@ -289,6 +292,9 @@ func Browse(rng *rand.Rand, w Window, t Target, p BrowseParams) []Event {
 	}
 	loc := w.zone()
 	mean := float64(time.Hour) / (rate * wmax)
+	if !(mean >= 1e3) {
+		return nil
+	}
 	end := w.End.UnixNano()
 	var out []Event
 	var gaps []float64
@@ -299,7 +305,7 @@ func Browse(rng *rand.Rand, w Window, t Target, p BrowseParams) []Event {
 		}
 		lt := time.Unix(0, int64(ns)).In(loc)
 		how := (int(lt.Weekday())+6)%7*24 + lt.Hour()
-		if rng.Float64()*wmax >= p.Profile[how] {
+		if !(rng.Float64()*wmax < p.Profile[how]) {
 			continue
 		}
 		views := min(int(math.Pow(1-rng.Float64(), -1/1.3)), 200)

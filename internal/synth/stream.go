@@ -36,6 +36,10 @@ func (f Format) String() string {
 // ErrFormat is the cause of ParseFormat's errors.
 var ErrFormat = errors.New("synth: unknown format")
 
+// ErrConfig is the cause of Stream's errors for a StreamConfig it cannot
+// run.
+var ErrConfig = errors.New("synth: bad stream configuration")
+
 // ParseFormat returns the Format named s ("research" or "zeek").
 func ParseFormat(s string) (Format, error) {
 	switch s {
@@ -64,7 +68,8 @@ type StreamConfig struct {
 	// Start is when the stream starts; the zero Time means DefaultStart.
 	Start time.Time
 	// Days is the span the N lookups are spread over on average; 0 or less
-	// means 7.
+	// means 7. Start and the span, with room for the slowest pairs, must
+	// stay within the years 1970 to 2200.
 	Days int
 	// Format is the output format.
 	Format Format
@@ -213,6 +218,11 @@ func indexByte(b []byte, c byte) int {
 // Seed, in a fixed order, so output is byte-for-byte reproducible.
 func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	cfg = cfg.withDefaults()
+	if lo, hi := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC); cfg.Start.Before(lo) ||
+		cfg.Days > 20*365 || cfg.Start.AddDate(0, 0, 4*cfg.Days).After(hi) {
+		return errors.Join(ErrConfig, errors.New("synth: stream from "+cfg.Start.Format(time.RFC3339)+" over "+
+			strconv.Itoa(cfg.Days)+" days leaves 1970–2200"))
+	}
 	start := cfg.Start.UnixNano()
 	span := float64(cfg.Days) * 86400e9
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73747265616d))

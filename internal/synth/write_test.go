@@ -352,6 +352,49 @@ func TestStreamCancel(t *testing.T) {
 	}
 }
 
+func TestStreamBadConfig(t *testing.T) {
+	for _, cfg := range []StreamConfig{
+		{Days: 1 << 40},
+		{Start: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Start: time.Date(2199, 12, 20, 0, 0, 0, 0, time.UTC)},
+	} {
+		if err := Stream(context.Background(), cfg, &countWriter{}); !errors.Is(err, ErrConfig) {
+			t.Errorf("%+v: err = %v, want ErrConfig", cfg, err)
+		}
+	}
+}
+
+func TestDegenerateParameters(t *testing.T) {
+	w := Window{Start: DefaultStart, End: DefaultStart.AddDate(0, 0, 1)}
+	rng := testRNG(30)
+	inf := math.Inf(1)
+	var nanProfile Profile
+	for i := range nanProfile {
+		nanProfile[i] = math.NaN()
+	}
+	for name, n := range map[string]int{
+		"poisson +Inf":   len(Poisson(rng, w, testTarget, inf)),
+		"poisson NaN":    len(Poisson(rng, w, testTarget, math.NaN())),
+		"poisson 0":      len(Poisson(rng, w, testTarget, 0)),
+		"browse +Inf":    len(Browse(rng, w, testTarget, BrowseParams{Profile: OfficeProfile(), Rate: inf})),
+		"browse NaN":     len(Browse(rng, w, testTarget, BrowseParams{Profile: nanProfile})),
+		"browse zero":    len(Browse(rng, w, testTarget, BrowseParams{})),
+		"beacon 0":       len(Beacon(rng, w, testTarget, BeaconParams{})),
+		"beacon -1h":     len(Beacon(rng, w, testTarget, BeaconParams{Period: -time.Hour})),
+		"no names":       len(Beacon(rng, w, Target{}, BeaconParams{Period: time.Minute})),
+		"daily no names": len(Daily(rng, w, Target{}, DailyParams{})),
+	} {
+		if n != 0 {
+			t.Errorf("%s: %d events, want none", name, n)
+		}
+	}
+	// Out-of-range jitter and misses are clamped.
+	ev := Beacon(rng, w, testTarget, BeaconParams{Period: time.Hour, Jitter: 7, Missed: 3})
+	if len(ev) > 24*10 {
+		t.Errorf("clamped beacon: %d events", len(ev))
+	}
+}
+
 func TestParseFormat(t *testing.T) {
 	for _, f := range []Format{Research, Zeek} {
 		if g, err := ParseFormat(f.String()); err != nil || g != f {
