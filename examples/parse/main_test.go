@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,5 +105,29 @@ func TestUsage(t *testing.T) {
 	}
 	if code, _, _ := runParse(t, "", "-tz", "Nowhere/Atlantis", "x"); code != 2 {
 		t.Errorf("bad zone: exit %d, want 2", code)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden checks the -json output for a made-up Zeek log against
+// testdata/zeek.golden (refresh with -update after checking the change).
+func TestGolden(t *testing.T) {
+	code, out, stderr := runParse(t, "", "-json", "testdata/zeek.log")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	golden := filepath.Join("testdata", "zeek.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), out); diff != "" {
+		t.Errorf("-json output (-want +got):\n%s", diff)
 	}
 }
