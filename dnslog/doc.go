@@ -18,4 +18,18 @@
 // addresses as netip.Addr, the query name lowercased without its trailing
 // dot, type, class, response code (RCodeUnknown when the log has none),
 // answers when logged, and the source position.
+//
+// Bad lines give a [*ParseError] naming the file, line and column and
+// wrapping one of the Err* causes ([ErrTime], [ErrAddr], [ErrName], …).
+// Set Reader.Lenient to skip them instead; Skipped and Errors then say how
+// many and why. Lines longer than Reader.MaxLineBytes are skipped without
+// being buffered. Reader.Location dates stamps that carry no zone and
+// Reader.Year those that carry no year.
+//
+// Several logs of the same traffic (one per name server, say) are merged
+// in time order by a [MultiReader], which can also drop the same query
+// seen at several servers ([MultiReader.Dedup]). Large files of formats
+// whose lines are independent decode on several cores with
+// Reader.Parallel. [ReadFile], [OpenFile] and [OpenFiles] cover the common
+// whole-file cases; the command examples/parse wraps them for the shell.
 package dnslog

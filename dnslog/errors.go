@@ -42,6 +42,7 @@ type ParseError struct {
 	Err    error  // the cause: one of the Err* values or an underlying error
 }
 
+// Error formats the error as "file:line:column: format: cause".
 func (e *ParseError) Error() string {
 	var s string
 	if e.File != "" {
