@@ -238,12 +238,13 @@ func variants() []variant {
 var prefixes = []string{"www", "api", "cdn", "static", "img", "update", "sync", "mail", "login", "data", "app", "edge"}
 
 // clientPool returns the client addresses of labelled datasets: the
-// RFC 5737 ranges (hosts .1–.254 but .53) and 254 RFC 3849 addresses.
+// RFC 5737 ranges (hosts .1–.254 but the resolvers .53 and .54) and 254
+// RFC 3849 addresses.
 func clientPool() []netip.Addr {
 	var pool []netip.Addr
 	for _, net := range [][3]byte{{192, 0, 2}, {198, 51, 100}, {203, 0, 113}} {
 		for h := 1; h < 255; h++ {
-			if h != 53 {
+			if h != 53 && h != 54 {
 				pool = append(pool, netip.AddrFrom4([4]byte{net[0], net[1], net[2], byte(h)}))
 			}
 		}
