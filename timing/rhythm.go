@@ -246,9 +246,6 @@ type localTime struct {
 }
 
 func (l localTime) civilDay() int64 { return l.day }
-func (l localTime) secOfDay() float64 {
-	return float64(l.sod) + float64(l.nsec)/1e9
-}
 func (l localTime) hour() int { return int(l.sod / 3600) }
 
 // weekday is 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).

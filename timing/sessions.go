@@ -107,7 +107,7 @@ func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
 	st.MeanEvents, st.MedianEvents = ev.Mean, ev.Median
 	du, buf := SummarizeWith(buf, durs)
 	st.MeanDuration, st.MedianDuration, st.MaxDuration = du.Mean, du.Median, du.Max
-	st.Between, buf = SummarizeWith(buf, between)
+	st.Between, _ = SummarizeWith(buf, between)
 	st.Inner, _ = SummarizeWith(inner[:0], inner) // in place: inner is private
 	if span := diffSeconds(times[0], times[len(times)-1]); span > 0 {
 		st.Active = clamp(active/span, 0, 1)
