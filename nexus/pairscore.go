@@ -31,9 +31,9 @@ import (
 //	                                  (Rayleigh test at 24 h)
 //	W = max(weekday share − weekend share, 0) … the weekly contrast
 //
-// and a pair whose events are explained by a beat (Beacon ≥ 0.5 with few
-// events off the beat) scores Human · Extra, the share of events off the
-// beat.
+// computed on the events off the beat when the pair has a beat
+// (Beacon ≥ 0.25): a timer that fires at 03:00 every night has a strong
+// time-of-day rhythm but no human one.
 func scorePair(p *Pair, opts *Options) Score {
 	s := Score{Pair: *p}
 	ttl := opts.TTL
@@ -114,12 +114,24 @@ func scorePair(p *Pair, opts *Options) Score {
 	}
 	s.Beacon = periodBeacon(per) * gate
 
-	day := clamp01(log10p(r.Rhythm.Day.P) / 10)
-	week := clamp01(r.Rhythm.Weekday - r.Rhythm.Weekend)
-	s.Human = day * (0.5 + 0.5*week)
-	if s.Beacon >= 0.5 {
-		s.Human *= f.Extra
+	rhythm := r.Rhythm
+	if s.Beacon >= beaconLabelMin {
+		// A beat explains part of the events: judge the human rhythm on
+		// the rest, and keep the labels for a mixed verdict.
+		s.Labels = make([]EventLabel, len(p.Times))
+		on := timing.OnBeat(p.Times, per, opts.Timing.FoldTolerance)
+		off := make([]int64, 0, len(p.Times)/4)
+		for i, b := range on {
+			if b {
+				s.Labels[i] = LabelPeriodic
+			} else {
+				off = append(off, p.Times[i])
+			}
+		}
+		s.offBeat = len(off)
+		rhythm = timing.RhythmOf(off, loc)
 	}
+	s.Human = humanScore(rhythm)
 
 	if zoneNote != "" {
 		s.Evidence = append(s.Evidence, zoneNote)
@@ -218,6 +230,21 @@ func businessShare(times []int64, loc *time.Location) float64 {
 	return float64(in) / float64(n)
 }
 
+// beaconLabelMin is the beacon score from which a pair's events are
+// labelled on or off the beat and its human rhythm is judged on the events
+// off the beat.
+const beaconLabelMin = 0.25
+
+// humanScore is D · (½ + ½·W) of a rhythm (see scorePair).
+func humanScore(r timing.Rhythm) float64 {
+	if r.N < timing.MinPeriodEvents {
+		return 0
+	}
+	day := clamp01(log10p(r.Day.P) / 10)
+	week := clamp01(r.Weekday - r.Weekend)
+	return day * (0.5 + 0.5*week)
+}
+
 // periodBeacon is S · R · C of one period (see scorePair).
 func periodBeacon(p timing.Period) float64 {
 	if !p.OK {
@@ -236,10 +263,10 @@ func verdict(s *Score, opts *Options) Verdict {
 			return VerdictInsufficient
 		}
 	}
-	periodic := s.Q <= opts.alpha() && s.Beacon >= 0.25 && !s.CacheGated
+	periodic := s.Q <= opts.alpha() && s.Beacon >= beaconLabelMin && !s.CacheGated
 	humanLike := s.Human >= 0.3
 	switch {
-	case periodic && s.Features.Extra >= 0.2 && s.Human >= 0.1:
+	case periodic && s.offBeat >= timing.MinPeriodEvents && humanLike:
 		return VerdictMixed
 	case periodic:
 		return VerdictBeacon

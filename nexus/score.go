@@ -135,6 +135,8 @@ type Score struct {
 	Enrichment Enrichment
 	// Timing is the full timing profile when Options.KeepTiming is set.
 	Timing *timing.Result
+
+	offBeat int // events off the beat, when labelled
 }
 
 // EventLabel says which process an event of a mixed pair is attributed to.
@@ -271,6 +273,9 @@ func finish(scores []Score, opts *Options) {
 		s := &scores[i]
 		s.Q = qs[i]
 		s.Verdict = verdict(s, opts)
+		if s.Verdict != VerdictMixed {
+			s.Labels = nil
+		}
 		if opts.Whois != nil {
 			s.Enrichment = enrich(opts.Whois, s.Client, s.Domain)
 		}
