@@ -178,8 +178,8 @@ func TestWhoisParserNotError(t *testing.T) {
 		}
 	}
 	t.Logf("noterror: %d parsed, %d failed with an error, %d recovered panics", parsed, failed, panicked)
-	if parsed == 0 {
-		t.Fatal("nothing parsed")
+	if parsed == 0 || failed > 0 || panicked > 0 {
+		t.Errorf("want every sample parsed")
 	}
 }
 

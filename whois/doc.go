@@ -69,7 +69,7 @@
 // LoadDir and LoadFiles parse many files into a Table; file names such as
 // "192.0.2.77.whois" or "arin_2001_db8__1.txt" hint at the queried address
 // but are not required. Table.Lookup does longest-prefix matching over
-// IPv4 and IPv6 in at most one map probe per prefix length present;
+// IPv4 and IPv6 by one binary search over flattened address intervals;
 // Table.Domain finds a domain record by registrable domain, so
 // "www.mail.example.co.uk" finds "example.co.uk".
 //

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -65,14 +64,6 @@ func (p *Parser) ParseBytes(data []byte) (Record, error) {
 	return p.parseText(string(data))
 }
 
-var (
-	reRPSLNet   = regexp.MustCompile(`(?mi)^(inetnum|inet6num|route6?):`)
-	reARIN      = regexp.MustCompile(`(?m)^\s*(NetRange|CIDR|ReferralServer|NetHandle|OrgName|CustName):`)
-	reRWhois    = regexp.MustCompile(`(?mi)^(%rwhois|network:[A-Za-z-]+(;[A-Z])?:)`)
-	reJPNICHead = regexp.MustCompile(`(?m)^\s*(?:[a-z]\.\s*)?\[(Network Number|IPv6 Address|ネットワーク番号)\]`)
-	reKRNICHead = regexp.MustCompile(`(?m)^\s*(\[ Network Information \]|IPv[46] Address\s*:)`)
-)
-
 func (p *Parser) parseText(s string) (Record, error) {
 	rec := Record{Raw: s}
 	if strings.TrimSpace(s) == "" {
@@ -121,34 +112,63 @@ func (p *Parser) parseText(s string) (Record, error) {
 	return rec, err
 }
 
-// detect guesses the format of normalised, HTML-free text. Anything not
-// recognised as a network answer is taken for domain WHOIS.
+// detect guesses the format of normalised, HTML-free text from its first
+// 64 KiB, line by line. Anything not recognised as a network answer is
+// taken for domain WHOIS.
 func detect(text string) Format {
 	head := text
 	if len(head) > 64<<10 {
 		head = head[:64<<10]
 	}
-	t := strings.TrimSpace(head)
-	switch {
-	case strings.HasPrefix(t, "{"):
+	if strings.HasPrefix(strings.TrimSpace(head), "{") {
 		return FormatRDAP
-	case reJPNICHead.MatchString(head):
-		return FormatJPNIC
-	case reKRNICHead.MatchString(head):
-		return FormatKRNIC
-	case reRWhois.MatchString(head):
-		return FormatRWhois
-	case reRPSLNet.MatchString(head):
-		return FormatRPSL
-	case reARIN.MatchString(head):
-		return FormatARIN
 	}
+	var jp, kr, rw, rpsl, arin bool
 	for line := range strings.SplitSeq(head, "\n") {
-		if strings.Contains(line, "(NET") && reARINTerse.MatchString(strings.TrimSpace(line)) {
-			return FormatARIN
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		low := strings.ToLower(t)
+		switch {
+		case strings.Contains(t, "[Network Number]") || strings.Contains(t, "[IPv6 Address]") || strings.Contains(t, "[ネットワーク番号]"):
+			jp = true
+		case t == "[ Network Information ]" || (strings.HasPrefix(t, "IPv4 Address") || strings.HasPrefix(t, "IPv6 Address")) && strings.Contains(t, ":"):
+			kr = true
+		case strings.HasPrefix(low, "%rwhois") || strings.HasPrefix(low, "network:") && strings.Count(t, ":") >= 2:
+			rw = true
+		case hasFoldPrefix(line, "inetnum:", "inet6num:", "route:", "route6:"):
+			rpsl = true
+		case hasFoldPrefix(t, "NetRange:", "CIDR:", "ReferralServer:", "NetHandle:", "OrgName:", "CustName:"):
+			arin = true
+		case strings.Contains(t, "(NET") && reARINTerse.MatchString(t):
+			arin = true
 		}
 	}
+	switch {
+	case jp:
+		return FormatJPNIC
+	case kr:
+		return FormatKRNIC
+	case rw:
+		return FormatRWhois
+	case rpsl:
+		return FormatRPSL
+	case arin:
+		return FormatARIN
+	}
 	return FormatDomain
+}
+
+// hasFoldPrefix reports whether s starts with one of the prefixes, ignoring
+// ASCII case.
+func hasFoldPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 var (
