@@ -564,12 +564,12 @@ func bindAddr(b []byte) (netip.Addr, bool) {
 	for _, c := range b {
 		if c >= '0' && c <= '9' {
 			if nd == 1 && v == 0 { // leading zero
-				return netip.Addr{}, false
+				return bytesAddr(b)
 			}
 			v = v*10 + int(c-'0')
 			nd++
 			if v > 255 {
-				return netip.Addr{}, false
+				return bytesAddr(b) // "2001:db8::5"
 			}
 			continue
 		}
@@ -581,7 +581,7 @@ func bindAddr(b []byte) (netip.Addr, bool) {
 		v, nd = 0, 0
 	}
 	if n != 3 || nd == 0 {
-		return netip.Addr{}, false
+		return bytesAddr(b)
 	}
 	a[3] = byte(v)
 	return netip.AddrFrom4(a), true

@@ -656,3 +656,13 @@ func BenchmarkBIND(b *testing.B) {
 		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
 	})
 }
+
+func TestBINDAddr(t *testing.T) {
+	for _, in := range []string{"10.1.2.3", "255.255.255.255", "0.0.0.0", "2001:db8::5", "::1", "1.2.3.4.5", "1.2.3", "01.2.3.4", "256.1.1.1", "1..2.3", "1.2.3.", "fe80::1%eth0", "::ffff:1.2.3.4", "abc", "1.2.3.4a"} {
+		want, err := netip.ParseAddr(in)
+		got, ok := bindAddr([]byte(in))
+		if ok != (err == nil) || ok && got != want {
+			t.Errorf("%q: got %v %v, want %v %v", in, got, ok, want, err)
+		}
+	}
+}
