@@ -74,7 +74,7 @@ func ExampleWritePairsTable() {
 	// | # | Client | Domain | Events | Verdict | Beacon | Human | Period | q | Share | Org | Country |
 	// |--:|---|---|--:|---|--:|--:|--:|--:|--:|---|---|
 	// | 1 | `192.0.2.10` | `updates.example` | 288 | beacon | 0.97 | 0.02 | 5 min 00 s | 2.0e-40 | 96 % | Example Hosting | NL |
-	// | 2 | `192.0.2.11` | `updates.example` | 12 | aperiodic | 0.00 | 0.00 | — | 1.00 | 4 % |  |  |
+	// | 2 | `192.0.2.11` | `updates.example` | 12 | aperiodic | 0.00 | 0.00 | — | 1.00 | 4.0 % |  |  |
 }
 
 func ExampleReport_WriteMarkdown() {

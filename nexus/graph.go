@@ -311,7 +311,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		switch e.Kind {
 		case EdgePair:
 			label := string(e.Verdict)
-			if e.Period > 0 {
+			if e.Period > 0 && periodic(e.Verdict) {
 				label += " " + fmtDur(durationOf(e.Period))
 			}
 			label += fmt.Sprintf("\n%.0f ev", num(e.Weight))

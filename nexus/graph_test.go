@@ -28,7 +28,7 @@ func TestGraph(t *testing.T) {
 	}
 	wantEdges := []Edge{
 		{From: "client:192.0.2.15", To: "domain:mail-vendor.example", Kind: EdgePair, Weight: 500, Verdict: VerdictBeacon, Beacon: 0.912346, Human: 0.05, Period: 3600},
-		{From: "client:192.0.2.16", To: "domain:mail-vendor.example", Kind: EdgePair, Weight: 480, Verdict: VerdictHuman, Beacon: 0.05, Human: 0.77},
+		{From: "client:192.0.2.16", To: "domain:mail-vendor.example", Kind: EdgePair, Weight: 480, Verdict: VerdictHuman, Beacon: 0.05, Human: 0.77, Period: 85800},
 		{From: "client:198.51.100.8", To: "domain:we|ird`na*me_[x](y)<b>.example", Kind: EdgePair, Weight: 270, Verdict: VerdictMixed, Beacon: 0.6, Human: 0.4, Period: 90},
 		{From: "client:2001:db8::7", To: "domain:rare.example", Kind: EdgePair, Weight: 2, Verdict: VerdictInsufficient},
 		{From: "client:192.0.2.15", To: "client:192.0.2.16", Kind: EdgeLockstep, Label: "mail-vendor.example", Weight: 466, P: 1e-300},

@@ -140,7 +140,9 @@ func (s *Score) JSON() PairJSON {
 		j.Last = s.Last().Format(time.RFC3339Nano)
 	}
 	for _, t := range s.Types {
-		j.Types = append(j.Types, t.String())
+		if n := t.String(); n != "" { // the zero Type: not logged
+			j.Types = append(j.Types, n)
+		}
 	}
 	if s.Enrichment.Network.IsValid() {
 		j.Network = s.Enrichment.Network.String()
@@ -457,14 +459,31 @@ func WritePairsTable(w io.Writer, scores []Score, n int) error {
 		s := &scores[i]
 		fmt.Fprintf(ew, "| %d | %s | %s | %d | %s | %.2f | %.2f | %s | %s | %s |",
 			i+1, mdCell(addrString(s.Client)), mdCell(s.Domain), s.Events, verdictName(s.Verdict),
-			num(s.Beacon), num(s.Human), fmtPeriod(s.Period), fmtP(s.Q), fmtShare(s.Share))
+			num(s.Beacon), num(s.Human), tablePeriod(s), fmtP(s.Q), fmtShare(s.Share))
 		if enriched {
 			fmt.Fprintf(ew, " %s | %s |", mdText(s.Enrichment.Org), mdText(s.Enrichment.Country))
 		}
 		fmt.Fprintf(ew, "\n")
 	}
 	fmt.Fprintf(ew, "\n")
+	for i := range n {
+		if s := &scores[i]; s.Period > 0 && !periodic(s.Verdict) {
+			fmt.Fprintf(ew, "A period in parentheses was found but is not part of the verdict (not significant, or explained by a cache or by the time of day).\n\n")
+			break
+		}
+	}
 	return ew.err
+}
+
+func periodic(v Verdict) bool { return v == VerdictBeacon || v == VerdictMixed }
+
+// tablePeriod is the period for the ranked table: in parentheses when it
+// is not part of the verdict.
+func tablePeriod(s *Score) string {
+	if s.Period > 0 && !periodic(s.Verdict) {
+		return "(" + fmtPeriod(s.Period) + ")"
+	}
+	return fmtPeriod(s.Period)
 }
 
 func verdictName(v Verdict) string {
@@ -494,7 +513,11 @@ func WritePairEvidence(w io.Writer, rank int, s *Score, loc *time.Location) erro
 	fmt.Fprintf(ew, "\n")
 	fmt.Fprintf(ew, "- Scores: beacon %.2f, human %.2f", num(s.Beacon), num(s.Human))
 	if s.Period > 0 {
-		fmt.Fprintf(ew, "; period %s (p = %s, q = %s)", fmtPeriod(s.Period), fmtP(s.P), fmtP(s.Q))
+		fmt.Fprintf(ew, "; period %s (p = %s, q = %s", fmtPeriod(s.Period), fmtP(s.P), fmtP(s.Q))
+		if !periodic(s.Verdict) {
+			fmt.Fprintf(ew, "; not part of the verdict")
+		}
+		fmt.Fprintf(ew, ")")
 	}
 	fmt.Fprintf(ew, "\n")
 	if len(s.Names) > 0 {
@@ -508,11 +531,13 @@ func WritePairEvidence(w io.Writer, rank int, s *Score, loc *time.Location) erro
 		}
 		fmt.Fprintf(ew, "- Names: %s%s\n", strings.Join(ns, ", "), more)
 	}
-	if len(s.Types) > 0 {
-		ts := make([]string, len(s.Types))
-		for i, t := range s.Types {
-			ts[i] = mdText(t.String())
+	var ts []string
+	for _, t := range s.Types {
+		if n := t.String(); n != "" {
+			ts = append(ts, mdText(n))
 		}
+	}
+	if len(ts) > 0 {
 		fmt.Fprintf(ew, "- Types: %s\n", strings.Join(ts, ", "))
 	}
 	if s.Zone != "" {
@@ -758,7 +783,16 @@ func fmtShare(s Share) string {
 	if s.Clients == 0 && s.DomainEvents == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.0f %%", 100*num(s.Fraction))
+	pct := 100 * num(s.Fraction)
+	switch {
+	case pct == 0:
+		return "0 %"
+	case pct < 0.1:
+		return "< 0.1 %"
+	case pct < 9.95:
+		return fmt.Sprintf("%.1f %%", pct)
+	}
+	return fmt.Sprintf("%.0f %%", pct)
 }
 
 func fmtTime(ns int64, loc *time.Location) string {

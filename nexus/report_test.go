@@ -61,7 +61,7 @@ func fixtureReport() *Report {
 					Times: []int64{t0 + 5e9, t0 + hour + 3e9}, Names: []string{"mail1.mail-vendor.example"},
 					Types: []dnslog.Type{dnslog.TypeA},
 				},
-				Beacon: 0.05, Human: 0.77, P: 0.5, Q: 0.9, Verdict: VerdictHuman, Zone: "Europe/Moscow",
+				Beacon: 0.05, Human: 0.77, Period: 23*time.Hour + 50*time.Minute, P: 0.5, Q: 0.9, Verdict: VerdictHuman, Zone: "Europe/Moscow",
 				Evidence: []string{"time of day: Rayleigh p = 1e-20, mean 11:20"},
 				Share:    Share{Fraction: 0.384, Clients: 3, DomainEvents: 1250},
 				Features: Features{Events: 480, Folded: 470, Business: 0.81},
@@ -343,7 +343,9 @@ func TestMarkdownTablesIntact(t *testing.T) {
 	for _, want := range []string{"# DNS timing report", "## Summary", "- Verdicts: beacon 1, mixed 1, human 1, aperiodic 0, insufficient 1",
 		"## Ranked pairs", "## Evidence", "## Synchrony", "### Clusters", "## Search-suffix leaks", "`corp.bank.example`", "## Caveats",
 		"| 1 | `192.0.2.15` | `mail-vendor.example` | 500 | beacon | 0.91 | 0.05 | 1 h 00 min | 3.5e-11 | 40 % | Example Bank | RU |",
-		"466 (97 %) | 3.2 | 1.0e-300 | 2.5 s | 0.97 |"} {
+		"466 (97 %) | 3.2 | 1.0e-300 | 2.5 s | 0.97 |",
+		"| 2 | `192.0.2.16` | `mail-vendor.example` | 480 | human | 0.05 | 0.77 | (23 h 50 min) | 0.90 | 38 % |  |  |",
+		"A period in parentheses was found but is not part of the verdict"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -491,4 +493,61 @@ func TestAnalyzeToJSON(t *testing.T) {
 	if err := r.WriteMarkdown(io.Discard, MarkdownOptions{}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestTeaLeavesReport runs the writers on the synthetic Tea Leaves
+// replica (made by internal/replica; see testdata/tealeaves/README.txt)
+// and checks that the report surfaces what the replica was built to
+// show: the bank's two resolvers in lock-step and the internal search
+// suffix leaked by the run-on name.
+func TestTeaLeavesReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 5,000 log lines")
+	}
+	var c Collector
+	for _, f := range []string{"ns1_cdcservices_com.log", "ns2_cdcservices_com.log", "ns3_cdcservices_com.log"} {
+		evs, err := dnslog.ReadFile(t.Context(), filepath.Join("..", "testdata", "tealeaves", f), dnslog.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range evs {
+			c.Add(&evs[i])
+		}
+	}
+	r, err := Analyze(t.Context(), &c, Options{TTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := r.WriteMarkdown(&md, MarkdownOptions{Title: "Tea Leaves replica"}); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	if p := os.Getenv("DNSNEXUS_REPORT_OUT"); p != "" { // for a look at the whole report
+		if err := os.WriteFile(p, md.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, want := range []string{
+		"| `trump-email.com` | `217.12.96.15` | `217.12.97.15` |",
+		"| `mail1.trump-email.com.moscow.alfaintra.net` | `mail1.trump-email.com` | `moscow.alfaintra.net` |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	g := r.Graph()
+	var lockstep, suffix bool
+	for _, e := range g.Edges {
+		lockstep = lockstep || e.Kind == EdgeLockstep && e.From == "client:217.12.96.15" && e.To == "client:217.12.97.15"
+		suffix = suffix || e.Kind == EdgeUsesSuffix && e.From == "client:217.12.97.15" && e.To == "suffix:moscow.alfaintra.net"
+	}
+	if !lockstep || !suffix {
+		t.Errorf("graph: lock-step edge %v, suffix edge %v", lockstep, suffix)
+	}
+	var dot bytes.Buffer
+	if err := g.WriteDOT(&dot); err != nil {
+		t.Fatal(err)
+	}
+	checkDOT(t, dot.String())
 }
