@@ -143,6 +143,13 @@ func TestSummarizeAgainstDefinition(t *testing.T) {
 		}
 		samples = append(samples, x)
 	}
+	for _, n := range []int{1000, 20000, 100000} { // large enough to sample pivots
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = math.Round(r.NormFloat64() * 50)
+		}
+		samples = append(samples, x)
+	}
 	for _, n := range []int{2, 3, 10, 1001, 4096} {
 		var asc, desc, flat, pipe, saw []float64
 		for i := range n {
