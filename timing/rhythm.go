@@ -246,7 +246,7 @@ type localTime struct {
 }
 
 func (l localTime) civilDay() int64 { return l.day }
-func (l localTime) hour() int { return int(l.sod / 3600) }
+func (l localTime) hour() int       { return int(l.sod / 3600) }
 
 // weekday is 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday).
 func (l localTime) weekday() int { return int(floorMod(l.day+3, 7)) }
