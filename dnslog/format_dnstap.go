@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -131,11 +132,6 @@ func fstrmContentType(b []byte) (dnstap, ok bool) {
 	return false, true
 }
 
-func (d *dnstapDecoder) fail(err error) (int64, error) {
-	d.err = err
-	return d.rec, err
-}
-
 // readFull reads len(p) bytes; an end of input inside them is
 // ErrTruncated.
 func (d *dnstapDecoder) readFull(p []byte, what string) error {
@@ -224,13 +220,18 @@ func (d *dnstapDecoder) readFrame() error {
 		if size > dnstapMaxFrame {
 			return fmt.Errorf("%w: dnstap frame of %d bytes exceeds the %d-byte limit", ErrField, size, dnstapMaxFrame)
 		}
-		if cap(d.buf) < int(size) {
-			d.buf = make([]byte, size)
+		// Read in pieces so that a cut file claiming a large frame does
+		// not make the buffer grow past what is there.
+		frame := d.buf[:0]
+		for left := int(size); left > 0; {
+			n := min(left, 64<<10)
+			frame = slices.Grow(frame, n)[:len(frame)+n]
+			if err := d.readFull(frame[len(frame)-n:], "a data frame"); err != nil {
+				return err
+			}
+			left -= n
 		}
-		frame := d.buf[:size]
-		if err := d.readFull(frame, "a data frame"); err != nil {
-			return err
-		}
+		d.buf = frame
 		d.rec++
 		return d.decodeFrame(frame)
 	}
