@@ -17,6 +17,10 @@ const (
 	// CacheMaxActive is the largest share of the span that sessions may
 	// cover for the activity to count as intermittent.
 	CacheMaxActive = 0.75
+	// CacheMinTTL is the smallest TTL that CacheGating estimates: a lower
+	// floor of the gaps is more likely the fold tolerance (see Fold), retries
+	// or clock rounding than a cache, and is not tested.
+	CacheMinTTL = 10 * time.Second
 )
 
 // Cache reports whether the gaps of a sequence look gated by a DNS cache.
@@ -68,7 +72,7 @@ type Cache struct {
 // the Floor rounded down to whole seconds; in that mode any sequence with a
 // sharp minimum gap, a regular timer included, can be Floored, and the
 // distinction rests on Intermittent. Fewer than CacheMinGaps gaps, or an
-// estimated floor under one second, give an untested Cache (P = 1, nothing
+// estimated floor under CacheMinTTL, give an untested Cache (P = 1, nothing
 // true) with an evidence line saying why.
 //
 // Pass times folded (see Fold) so that A/AAAA pairs and retries do not count
@@ -88,9 +92,10 @@ func CacheGating(times []int64, ttl time.Duration) Cache {
 	if ttl <= 0 {
 		c.Estimated = true
 		c.TTL = time.Duration(math.Floor(math.Min(c.Floor, 1e9))) * time.Second
-		if c.TTL < time.Second {
+		if c.TTL < CacheMinTTL {
+			c.Evidence = append(c.Evidence, fmt.Sprintf("no cache floor: %s of gaps are under %s, below the smallest TTL tested (%s)",
+				cachePct(float64(k)/float64(c.Gaps)), cacheSecs(c.Floor), cacheSecs(CacheMinTTL.Seconds())))
 			c.TTL = 0
-			c.Evidence = append(c.Evidence, fmt.Sprintf("no cache floor: %s of gaps are under %s", cachePct(float64(k)/float64(c.Gaps)), cacheSecs(1)))
 			return c
 		}
 	}

@@ -105,10 +105,11 @@ func descSeq(n int, step int64) []int64 {
 // descCachedUse simulates interactive use of one name behind a cache with the
 // given TTL. On each of the weekdays of `days` there are 2–6 sessions
 // starting between 08:00 and 18:00 UTC, lasting 10–90 minutes, in which the
-// name is used at Poisson times with mean gap 5–40 s. A use reaches the
+// name is used at Poisson times with a mean gap drawn from [meanLo, meanHi)
+// seconds per session. A use reaches the
 // resolver (and is logged) only if the cached answer has expired, and the
 // answer is then cached for ttl.
-func descCachedUse(seed uint64, days int, ttl time.Duration) []int64 {
+func descCachedUse(seed uint64, days int, ttl time.Duration, meanLo, meanHi float64) []int64 {
 	r := descRand(seed)
 	day0 := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC) // a Monday
 	var uses []int64
@@ -120,7 +121,7 @@ func descCachedUse(seed uint64, days int, ttl time.Duration) []int64 {
 		for range 2 + r.IntN(5) {
 			start := day.UnixNano() + int64(8*3600+r.IntN(10*3600))*dSec
 			end := start + int64(600+r.IntN(80*60))*dSec
-			mean := 5 + 35*r.Float64()
+			mean := meanLo + (meanHi-meanLo)*r.Float64()
 			for u := start; u < end; u += int64(r.ExpFloat64() * mean * 1e9) {
 				uses = append(uses, u)
 			}
@@ -151,14 +152,15 @@ func descPoisson(seed uint64, n int, mean float64) []int64 {
 
 // TestCacheGatingKnownSignals: interactive use behind a TTL-300 cache is
 // detected as gated, with the TTL given and estimated; raw Poisson traffic
-// at rates from 1/2 s to 1/6 h never is; a jittered 600-s timer is not
+// at rates from 1/2 s to 1/6 h never is, nor is uncached use folded at 5 s
+// (its floor is the fold tolerance); a jittered 600-s timer is not
 // floored at TTL 300; a 60-s poller running 24/7 behind the cache is floored
 // but, being continuous, not gated.
 func TestCacheGatingKnownSignals(t *testing.T) {
 	const ttl = 300 * time.Second
 	var gated, gatedEst, seqs int
 	for seed := range uint64(20) {
-		times := descCachedUse(seed, 28, ttl)
+		times := descCachedUse(seed, 28, ttl, 5, 40)
 		seqs++
 		c := CacheGating(times, ttl)
 		if c.Gated {
@@ -191,6 +193,21 @@ func TestCacheGatingKnownSignals(t *testing.T) {
 		}
 		if fp > 0 || fpEst > 0 {
 			t.Errorf("Poisson, mean gap %v s: floored %d/50 with TTL given, %d/50 estimated; want 0", mean, fp, fpEst)
+		}
+	}
+
+	// Interactive use without a cache (uses every 1–3 s in sessions), folded
+	// at 5 s (retries at +1, +2 and +4 s): folding acts like a 5-s cache, so
+	// the gaps pile up just above 5 s. That floor must not pass for a cache
+	// when the TTL is estimated (CacheMinTTL), nor at TTL 300 s.
+	for seed := range uint64(10) {
+		uses := descCachedUse(500+seed, 7, 0, 1, 3) // TTL 0: every use is logged
+		folded := Fold(nil, uses, 5*time.Second)
+		if c := CacheGating(folded, 0); c.Floored || c.Gated {
+			t.Errorf("seed %d: folded uncached use floored: %s", seed, strings.Join(c.Evidence, "; "))
+		}
+		if c := CacheGating(folded, ttl); c.Floored || c.Gated {
+			t.Errorf("seed %d: folded uncached use floored at TTL 300 s: %s", seed, strings.Join(c.Evidence, "; "))
 		}
 	}
 
