@@ -452,12 +452,20 @@ func TestSniffFormatsA(t *testing.T) {
 		FormatWindows: "8/13/2025 4:02:03 PM 1674 PACKET  0000018CEDDB1140 UDP Rcv 192.168.1.101   7653   Q [0001   D   NOERROR] A      (1)a(7)example(0)\n" +
 			"8/13/2025 4:02:03 PM 1674 PACKET  0000018CEDDB1140 UDP Snd 192.168.1.101   7653 R Q [8081   DR  NOERROR] A      (1)a(7)example(0)\n",
 	}
+	// Lines of other formats score 0 in these four.
+	samples["research"] = "2016-09-23 13:56:29 10.0.0.1 www.example.com\n2016-09-23T13:56:30Z 10.0.0.2 a.example A IN\n"
 	sniffs := map[Format]func([][]byte) int{FormatBIND: sniffBIND, FormatDnsmasq: sniffDnsmasq, FormatUnbound: sniffUnbound, FormatWindows: sniffWindows}
 	for own, text := range samples {
 		lines := bytes.Split(bytes.TrimSpace([]byte(text)), []byte("\n"))
 		scores := map[Format]int{}
 		for f, s := range sniffs {
 			scores[f] = s(lines)
+		}
+		if own == "research" {
+			if diff := cmp.Diff(map[Format]int{FormatBIND: 0, FormatDnsmasq: 0, FormatUnbound: 0, FormatWindows: 0}, scores); diff != "" {
+				t.Errorf("research lines (-want +got):\n%s", diff)
+			}
+			continue
 		}
 		for f, sc := range scores {
 			if f != own && sc >= scores[own] {

@@ -225,6 +225,7 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 	p, pk := 0, -1
 	var f [6][2]int
 	nf := 0
+	other := false // an EVENT or Note line of the log
 	for nf < 6 {
 		s, e := bindField(line, p)
 		if s == e {
@@ -235,6 +236,7 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 			p = e
 			break
 		}
+		other = other || nf >= 3 && (string(line[s:e]) == "EVENT" || bytes.HasPrefix(line[s:e], []byte("Note")))
 		f[nf] = [2]int{s, e}
 		nf++
 		p = e
@@ -243,8 +245,8 @@ func (d *windowsDecoder) parse(line []byte, ev *Event, w *windowsPacket) (int, e
 		if windowsHeaderLine(line) {
 			return lineKnown, nil
 		}
-		if _, ok := windowsParseDate(line[f[0][0]:f[0][1]]); ok && nf > 1 {
-			return lineKnown, nil // EVENT, Note, … lines
+		if _, ok := windowsParseDate(line[f[0][0]:f[0][1]]); ok && other {
+			return lineKnown, nil
 		}
 		return lineOther, nil
 	}
