@@ -22,7 +22,10 @@ func secs(offsets ...float64) []int64 {
 // A 10 s beacon that missed two beats: the gaps 10, 10, 20, 10, 10, 20, 10
 // span 9 beats in 90 s.
 func ExampleDetectPeriod() {
-	p := timing.DetectPeriod(secs(0, 10, 20, 40, 50, 60, 80, 90), timing.PeriodOptions{})
+	// The stamps are exact: say so, or whole-second stamps are read as
+	// rounded to the second (see PeriodOptions.Resolution).
+	exact := timing.PeriodOptions{Resolution: time.Nanosecond}
+	p := timing.DetectPeriod(secs(0, 10, 20, 40, 50, 60, 80, 90), exact)
 	fmt.Printf("period %.1f s, %d beats, %d missed (%.0f %%), p = %.1e\n", p.Seconds, p.Beats, p.Missed, 100*p.MissedFrac, p.P)
 	// Output: period 10.0 s, 8 beats, 2 missed (22 %), p = 5.5e-05
 }

@@ -37,6 +37,44 @@ type PeriodOptions struct {
 	// Alpha is the level a further period (DetectPeriods) or both sides of a
 	// change (DetectChange) must reach; zero means DefaultAlpha.
 	Alpha float64
+	// Resolution is the clock resolution of the times (a log with
+	// whole-second stamps has 1 s); zero means Resolution(times). Periods
+	// shorter than 10 × Resolution are not searched, and the null
+	// hypothesis's on-beat window is widened by Resolution/T, since a gap
+	// between rounded stamps may be off by up to one unit: without this,
+	// whole-second stamps put every gap on a one-second lattice that any
+	// short period seems to fit.
+	Resolution time.Duration
+}
+
+// resolution returns o.Resolution or, when zero, Resolution(times), in
+// seconds.
+func (o PeriodOptions) resolution(times []int64) float64 {
+	if o.Resolution > 0 {
+		return o.Resolution.Seconds()
+	}
+	return Resolution(times).Seconds()
+}
+
+// Resolution returns the clock resolution of times: the coarsest of 1 s,
+// 100 ms, 10 ms, 1 ms and 1 µs that divides every time, or 1 ns. A log
+// written with whole-second stamps gives 1 s; Zeek's microsecond stamps give
+// 1 µs. No times give 1 ns.
+func Resolution(times []int64) time.Duration {
+	for _, unit := range []time.Duration{time.Second, 100 * time.Millisecond, 10 * time.Millisecond, time.Millisecond, time.Microsecond} {
+		u := int64(unit)
+		ok := len(times) > 0
+		for _, t := range times {
+			if t%u != 0 {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return unit
+		}
+	}
+	return time.Nanosecond
 }
 
 func (o PeriodOptions) bounds(span float64) (lo, hi float64) {
@@ -165,6 +203,8 @@ func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64
 	}
 	span := secondsBetween(times[0], times[n-1])
 	lo, hi := opts.bounds(span)
+	res := opts.resolution(times)
+	lo = math.Max(lo, 10*res)
 	if !(span > 0) || !(hi >= lo) || !(lo > 0) {
 		return Period{P: 1}, offBeat
 	}
@@ -181,8 +221,8 @@ func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64
 	per.Score = all.score(per.Seconds)
 	per.OnBeat = all.onBeatFraction(per.Seconds, delta)
 	mean := span / float64(n-1)
-	t1 := splitTest(times, 0, &odd, lo, hi, mean)
-	t2 := splitTest(times, 1, &even, lo, hi, mean)
+	t1 := splitTest(times, 0, &odd, lo, hi, mean, res)
+	t2 := splitTest(times, 1, &even, lo, hi, mean, res)
 	per.P = math.Min(1, 2*math.Min(t1.p, t2.p))
 	per.Hits = t1.hits + t2.hits
 	per.Tested = t1.tested + t2.tested

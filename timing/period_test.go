@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -159,7 +160,7 @@ func TestDetectPeriodWorked(t *testing.T) {
 	for _, s := range []int64{0, 10, 20, 40, 50, 60, 80, 90} {
 		ts = append(ts, simEpoch+s*1e9)
 	}
-	got := DetectPeriod(ts, PeriodOptions{})
+	got := DetectPeriod(ts, PeriodOptions{Resolution: time.Nanosecond}) // exact stamps
 	want := Period{
 		OK: true, Seconds: 10, P: 5.490e-5, Hits: 7, Tested: 7, Expected: 0.602543,
 		Beats: 8, Missed: 2, MissedFrac: 2.0 / 9, Tolerance: 0.05, Score: 6.8 / 7, OnBeat: 1,

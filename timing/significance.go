@@ -31,7 +31,10 @@ type splitResult struct {
 
 // splitTest fits the period on the gaps of fit and counts on-beat gaps among
 // the gaps of times whose index parity is parity (gap i ends at event i).
-func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean float64) splitResult {
+//
+// resolution is the clock resolution in seconds: the null's window is widened by
+// resolution/T (see PeriodOptions.Resolution).
+func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean, resolution float64) splitResult {
 	res := splitResult{p: 1}
 	t, ok := fit.search(lo, hi)
 	if !ok {
@@ -46,7 +49,7 @@ func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean float64) sp
 			res.hits++
 		}
 	}
-	p0 := OnBeatChance(t/mean, delta)
+	p0 := OnBeatChance(t/mean, delta+resolution/t)
 	res.expected = p0 * float64(res.tested)
 	res.p = BinomialMidP(res.hits, res.tested, p0)
 	return res
