@@ -26,8 +26,9 @@ func TestResolution(t *testing.T) {
 // Poisson traffic logged with whole-second stamps: every gap is a whole
 // number of seconds, a lattice that short periods seem to fit. With the
 // resolution taken into account the test stays calibrated: at α = 0.01 the
-// rejections over 100 sequences of 5,000 lookups are Binomial(100, ≤ 0.01), and more than 4
-// would happen with probability below 0.1 %.
+// rejections over 100 sequences of 5,000 lookups are Binomial(100, ≤ 0.01),
+// and more than 4 would happen with probability 0.34 %. (Read as exact
+// stamps, most of these sequences are "significant" at a period of 2–9 s.)
 func TestPeriodRoundedPoissonCalibrated(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	rejected := 0
