@@ -17,7 +17,9 @@ import (
 // as "1 (A)" in the seventh column and the domain in the ninth — and read
 // with Umbrella's column order (timestamp, most granular identity,
 // identities, internal ip, external ip, action, query type, response code,
-// domain, categories, …). Umbrella stamps are UTC; other zone-less stamps
+// domain, categories, …). A header with both a "Date" and a "Time" column
+// (as in dashboard exports) has its stamp split in two: the two are joined
+// ("2024-05-01" + "10:00:00"). Umbrella stamps are UTC; other zone-less stamps
 // are read in the Reader's Location. The client is the internal ip; the
 // external ip is the client's public address, not a DNS server, and is not
 // used.
@@ -102,10 +104,14 @@ type csvDecoder struct {
 	sep     byte
 	col     [CSVServerPort + 1]int // column index per field, -1 when absent
 	need    int                    // fields a row must have (up to its time and name)
-	loc     *time.Location         // for zone-less stamps
-	fields  [][]byte
-	offs    []int
-	buf     []byte
+	// dateCol and clockCol are the "Date" and "Time" columns when a
+	// header has both (the stamp is split in two); -1 otherwise.
+	dateCol, clockCol int
+	stamp             []byte
+	loc               *time.Location // for zone-less stamps
+	fields            [][]byte
+	offs              []int
+	buf               []byte
 }
 
 // csvSplit splits line at sep into d.fields (with their byte offsets in
@@ -202,6 +208,7 @@ func (d *csvDecoder) mapHeader() bool {
 	for i := range d.col {
 		d.col[i] = -1
 	}
+	d.dateCol, d.clockCol = -1, -1
 	var low [64]byte
 	for i, f := range d.fields {
 		f = bytes.TrimSpace(f)
@@ -215,9 +222,18 @@ func (d *csvDecoder) mapHeader() bool {
 			}
 			l[k] = c
 		}
+		switch string(l) {
+		case "date":
+			d.dateCol = i
+		case "time":
+			d.clockCol = i
+		}
 		if fld, ok := CSVColumns[string(l)]; ok && fld != CSVIgnore && int(fld) < len(d.col) && d.col[fld] < 0 {
 			d.col[fld] = i
 		}
+	}
+	if d.dateCol < 0 || d.clockCol < 0 {
+		d.dateCol, d.clockCol = -1, -1
 	}
 	return d.col[CSVTime] >= 0 && d.col[CSVName] >= 0
 }
@@ -283,7 +299,7 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 		d.started = true
 		if d.mapHeader() {
 			d.loc = d.c.loc
-			d.need = max(d.col[CSVTime], d.col[CSVName]) + 1
+			d.need = max(d.col[CSVTime], d.col[CSVName], d.clockCol) + 1
 			return false, nil
 		}
 		d.sep = ','
@@ -292,6 +308,7 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 			return false, badField(0, ErrField, "no CSV header with time and name columns, and not an Umbrella export")
 		}
 		d.useUmbrella()
+		d.dateCol, d.clockCol = -1, -1
 		d.need = len(umbrellaColumns)
 	} else if off, ok := d.split(line, d.sep); !ok {
 		return false, badField(off, ErrField, "malformed CSV field")
@@ -300,6 +317,10 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 		return false, badField(len(line), ErrField, "row ends before its time or name column")
 	}
 	if v, off, ok := d.get(CSVTime); ok {
+		if d.dateCol >= 0 && d.dateCol < len(d.fields) && d.clockCol < len(d.fields) {
+			d.stamp = append(append(append(d.stamp[:0], d.fields[d.dateCol]...), ' '), d.fields[d.clockCol]...)
+			v, off = d.stamp, d.offs[d.dateCol]
+		}
 		t, ok := parseRFC3339(v, d.loc)
 		if !ok {
 			t, ok = parseEpoch(v)

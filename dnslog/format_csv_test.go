@@ -101,6 +101,22 @@ func TestCSVUmbrella(t *testing.T) {
 	}
 }
 
+func TestCSVDateAndTime(t *testing.T) {
+	const input = `"Date","Time","Identity","Internal IP","External IP","Action","Query Type","Response Code","Domain"
+"2024-05-01","10:00:00","Lab PC","192.0.2.4","203.0.113.9","Allowed","1 (A)","NOERROR","a.example."
+"2024-05-01","25:00:00","Lab PC","192.0.2.4","203.0.113.9","Allowed","1 (A)","NOERROR","a.example."
+`
+	evs, errs := tbReadAll(t, FormatCSV, input)
+	want := []Event{{Time: tbTime(t, "2024-05-01T10:00:00Z"), Client: tbAddr("192.0.2.4"), Name: "a.example", RawName: "a.example.",
+		Type: TypeA, RCode: RCodeNoError, Format: FormatCSV, Pos: Position{Line: 2}}}
+	if diff := cmp.Diff(want, evs, tbOpts); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]tbErr{{3, 2, ErrTime}}, tbErrs(t, errs), tbErrCmp); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
 func TestCSVCustomColumns(t *testing.T) {
 	CSVColumns["requesting host"] = CSVClient
 	CSVColumns["looked up"] = CSVName
