@@ -209,8 +209,11 @@ func TestDnsmasqCorpus(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	evs, err := fmtaReadAll(t, FormatDnsmasq, 2022, text)
-	if err != nil || len(evs) != len(want) {
-		t.Errorf("Reader: %d events, %v; want %d", len(evs), err, len(want))
+	for i := range want {
+		want[i].Format = FormatDnsmasq
+	}
+	if diff := cmp.Diff(want, evs, fmtaCmp...); err != nil || diff != "" {
+		t.Errorf("Reader: %v, (-want +got):\n%s", err, diff)
 	}
 
 	text = fmtaCorpus(t, "dnsmasq", "pkimSec_pihole.log")
