@@ -50,6 +50,9 @@ func scorePair(p *Pair, opts *Options) Score {
 	topts := opts.Timing
 	topts.Location = loc
 	topts.TTL = ttl
+	if topts.Period.Min == 0 {
+		topts.Period.Min = DefaultMinPeriod
+	}
 	r := timing.Analyze(p.Times, topts)
 	if opts.KeepTiming {
 		s.Timing = &r

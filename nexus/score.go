@@ -65,12 +65,20 @@ type Options struct {
 	// pairs scored so far and the total.
 	Progress func(done, total int)
 	// Timing is passed to timing.Analyze (its Location and TTL are set per
-	// pair from the fields above).
+	// pair from the fields above, and a zero Period.Min means
+	// DefaultMinPeriod).
 	Timing timing.Options
 	// KeepTiming keeps each pair's full timing.Result in Score.Timing
 	// (about 3 KB per pair); otherwise only the figures in Score are kept.
 	KeepTiming bool
 }
+
+// DefaultMinPeriod is the shortest period nexus searches unless
+// Options.Timing.Period.Min says otherwise. Below it, DNS logs cannot show a
+// timer reliably: many logs stamp whole seconds, lookups closer than 2 s are
+// folded (A/AAAA twins, retries), and a click stream has gaps of a few
+// seconds at every scale.
+const DefaultMinPeriod = 10 * time.Second
 
 // DefaultZones are the zones tried when Options.Location is nil: UTC and
 // one zone per few hours of offset around the world.

@@ -42,9 +42,9 @@ func main() {
 	if *verbose {
 		for _, p := range res.Pairs {
 			f := p.Score.Features
-			fmt.Printf("%-16s %-28s pos=%-5v beacon=%.3f human=%.3f base=%.3f verdict=%-10s period=%-10v true=%-8v p=%.2g score=%.2f onbeat=%.2f extra=%.2f gated=%v dayP=%.2g n=%d\n",
+			fmt.Printf("%-16s %-28s pos=%-5v beacon=%.3f human=%.3f base=%.3f verdict=%-10s period=%-10v true=%-8v p=%.2g score=%.2f onbeat=%.2f extra=%.2f gated=%v dayP=%.2g n=%d moved=%.3f\n",
 				p.Truth.Scenario, p.Truth.Variant, p.Truth.Positive, p.Score.Beacon, p.Score.Human, p.Baseline, p.Score.Verdict,
-				p.Score.Period.Round(1e9), p.Truth.Period, f.PeriodP, f.PeriodScore, f.OnBeat, f.Extra, p.Score.CacheGated, f.DayP, f.Folded)
+				p.Score.Period.Round(1e9), p.Truth.Period, f.PeriodP, f.PeriodScore, f.OnBeat, f.Extra, p.Score.CacheGated, f.DayP, f.Folded, p.Moved)
 		}
 	}
 	if err := res.WriteMarkdown(os.Stdout); err != nil {
