@@ -111,19 +111,7 @@ type Collector struct {
 
 type pairState struct {
 	client, key uint32
-	events      int64
-	times       []int64
-	sorted      bool
-	last        int64
-	names       []string // sorted, distinct, at most MaxNamesPerPair
-	namesMore   bool
-	types       uint64 // bit i set: type i seen (types < 64)
-	typesHi     []dnslog.Type
-	rcodes      [24]int64 // index rcode+1; rcodes ≥ 23 counted at 23
-	minTTL      uint32
-	maxTTL      uint32
-	hasTTL      bool
-	servers     []netip.Addr // distinct servers, at most maxServers
+	acc         PairAccumulator
 }
 
 const maxServers = 8
@@ -149,6 +137,10 @@ func (c *Collector) maxNames() int {
 		return c.MaxNamesPerPair
 	}
 	return DefaultMaxNamesPerPair
+}
+
+func (c *Collector) limits() Limits {
+	return Limits{MaxEvents: c.maxEvents(), MaxNames: c.maxNames()}
 }
 
 func (c *Collector) maxPairs() int {
@@ -178,37 +170,10 @@ func (c *Collector) Add(ev *dnslog.Event) {
 			return
 		}
 		pi = uint32(len(c.pairs))
-		c.pairs = append(c.pairs, pairState{client: cid, key: kid, sorted: true})
+		c.pairs = append(c.pairs, pairState{client: cid, key: kid})
 		c.pairIndex[pk] = pi
 	}
-	p := &c.pairs[pi]
-	p.events++
-	if t < p.last {
-		p.sorted = false
-	}
-	p.last = t
-	p.times = append(p.times, t)
-	if len(p.times) >= 2*c.maxEvents() {
-		p.trim(c.maxEvents())
-	}
-	p.addName(ev.Name, c.maxNames())
-	p.addType(ev.Type)
-	r := int(ev.RCode) + 1
-	if r > len(p.rcodes)-1 {
-		r = len(p.rcodes) - 1
-	}
-	if r >= 0 {
-		p.rcodes[r]++
-	}
-	for i := range ev.Answers {
-		a := &ev.Answers[i]
-		if a.HasTTL {
-			p.addTTL(a.TTL)
-		}
-	}
-	if ev.Server.IsValid() && len(p.servers) < maxServers && !slices.Contains(p.servers, ev.Server) {
-		p.servers = append(p.servers, ev.Server)
-	}
+	c.pairs[pi].acc.add(ev, t, c.limits())
 }
 
 // nameKeyID returns the key id of a query name, recording the name's
@@ -300,53 +265,6 @@ func (c *Collector) addNameClient(n *nameState, cid uint32) {
 	}
 }
 
-// trim keeps the earliest max timestamps, sorted.
-func (p *pairState) trim(max int) {
-	if !p.sorted {
-		slices.Sort(p.times)
-		p.sorted = true
-	}
-	if len(p.times) > max {
-		p.times = slices.Clip(p.times[:max])
-		p.last = p.times[max-1]
-	}
-}
-
-func (p *pairState) addName(name string, max int) {
-	i, found := slices.BinarySearch(p.names, name)
-	if found {
-		return
-	}
-	if len(p.names) >= max {
-		p.namesMore = true
-		if i >= len(p.names) {
-			return
-		}
-		p.names = p.names[:len(p.names)-1]
-	}
-	p.names = slices.Insert(p.names, i, name)
-}
-
-func (p *pairState) addType(t dnslog.Type) {
-	if t < 64 {
-		p.types |= 1 << t
-		return
-	}
-	if !slices.Contains(p.typesHi, t) && len(p.typesHi) < 16 {
-		p.typesHi = append(p.typesHi, t)
-		slices.Sort(p.typesHi)
-	}
-}
-
-func (p *pairState) addTTL(ttl uint32) {
-	if !p.hasTTL {
-		p.minTTL, p.maxTTL, p.hasTTL = ttl, ttl, true
-		return
-	}
-	p.minTTL = min(p.minTTL, ttl)
-	p.maxTTL = max(p.maxTTL, ttl)
-}
-
 // Merge adds everything o has collected into c. o must use the same
 // grouping; it is not changed.
 func (c *Collector) Merge(o *Collector) error {
@@ -366,39 +284,14 @@ func (c *Collector) Merge(o *Collector) error {
 		pi, ok := c.pairIndex[pk]
 		if !ok {
 			if len(c.pairs) >= c.maxPairs() {
-				c.dropped += op.events
+				c.dropped += op.acc.Events
 				continue
 			}
 			pi = uint32(len(c.pairs))
-			c.pairs = append(c.pairs, pairState{client: cid, key: kid, sorted: true})
+			c.pairs = append(c.pairs, pairState{client: cid, key: kid})
 			c.pairIndex[pk] = pi
 		}
-		p := &c.pairs[pi]
-		p.events += op.events
-		p.times = append(p.times, op.times...)
-		p.sorted = false
-		p.trim(c.maxEvents())
-		for _, n := range op.names {
-			p.addName(n, c.maxNames())
-		}
-		p.namesMore = p.namesMore || op.namesMore
-		p.types |= op.types
-		for _, t := range op.typesHi {
-			p.addType(t)
-		}
-		for j, n := range op.rcodes {
-			p.rcodes[j] += n
-		}
-		if op.hasTTL {
-			p.addTTL(op.minTTL)
-			p.addTTL(op.maxTTL)
-		}
-		for _, s := range op.servers {
-			if len(p.servers) < maxServers && !slices.Contains(p.servers, s) {
-				p.servers = append(p.servers, s)
-			}
-		}
-		slices.SortFunc(p.servers, netip.Addr.Compare)
+		c.pairs[pi].acc.Merge(&op.acc, c.limits())
 	}
 	for i := range o.names {
 		on := &o.names[i]
@@ -520,37 +413,9 @@ func (p *Pair) Last() time.Time {
 // them to keep them past an Add or Merge.
 func (c *Collector) Pairs() []Pair {
 	out := make([]Pair, 0, len(c.pairs))
-	maxEv := c.maxEvents()
 	for i := range c.pairs {
 		p := &c.pairs[i]
-		p.trim(maxEv)
-		q := Pair{
-			Client:         c.clients[p.client],
-			Domain:         c.keys[p.key],
-			Events:         p.events,
-			Times:          p.times,
-			Truncated:      p.events > int64(len(p.times)),
-			Names:          slices.Clone(p.names),
-			NamesTruncated: p.namesMore,
-			MinTTL:         p.minTTL,
-			MaxTTL:         p.maxTTL,
-			HasTTL:         p.hasTTL,
-			Servers:        slices.Clone(p.servers),
-			RCodes:         map[dnslog.RCode]int64{},
-		}
-		for t := range 64 {
-			if p.types&(1<<t) != 0 {
-				q.Types = append(q.Types, dnslog.Type(t))
-			}
-		}
-		q.Types = append(q.Types, p.typesHi...)
-		for j, n := range p.rcodes {
-			if n > 0 {
-				q.RCodes[dnslog.RCode(j-1)] = n
-			}
-		}
-		slices.SortFunc(q.Servers, netip.Addr.Compare)
-		out = append(out, q)
+		out = append(out, p.acc.Pair(c.clients[p.client], c.keys[p.key], c.limits()))
 	}
 	slices.SortFunc(out, func(a, b Pair) int {
 		if c := a.Client.Compare(b.Client); c != 0 {
