@@ -284,3 +284,57 @@ func BenchmarkPaired(b *testing.B) {
 	b.Run("research-parallel2", func(b *testing.B) { pair(b, research, reader(research, 0), reader(research, 2), "speedup") })
 	b.Run("zeek-parallel2", func(b *testing.B) { pair(b, zeek, reader(zeek, 0), reader(zeek, 2), "speedup") })
 }
+
+// BenchmarkCPU measures CPU time rather than wall time, which on a shared
+// machine depends on the other processes. "x-ref-cpu" is the Reader's
+// speed as a multiple of the reference parser's, both single-threaded,
+// by process CPU time (garbage collection included). For Parallel=2,
+// "speedup-est" is an estimate of the wall-clock speed-up on two idle
+// cores: sequential CPU time over max(critical path, parallel CPU time /
+// 2), where the critical path is the CPU time of the reading goroutine
+// (locked to its thread), which splits the input and returns the events
+// while the chunk goroutines decode. It is not a wall-clock measurement.
+func BenchmarkCPU(b *testing.B) {
+	if _, _, ok := cpuTimes(); !ok {
+		b.Skip("no per-thread CPU times on this system")
+	}
+	measure := func(f func() int) (proc, thread time.Duration, n int) {
+		p0, t0, _ := cpuTimes()
+		n = f()
+		p1, t1, _ := cpuTimes()
+		return p1 - p0, t1 - t0, n
+	}
+	for _, in := range []struct {
+		name  string
+		data  []byte
+		parse func([]byte, func(*refEvent)) error
+	}{{"research", benchResearch(200000), refResearch}, {"zeek", benchZeek(100000), refZeek}} {
+		b.Run(in.name, func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			b.SetBytes(int64(len(in.data)))
+			var ref, seq, par, crit time.Duration
+			var events int
+			for b.Loop() {
+				p, _, _ := measure(func() int {
+					n := 0
+					if err := in.parse(in.data, func(*refEvent) { n++ }); err != nil {
+						b.Fatal(err)
+					}
+					return n
+				})
+				ref += p
+				p, _, n := measure(func() int { return readCount(b, in.data, nil) })
+				seq += p
+				events += n
+				p, t, _ := measure(func() int { return readCount(b, in.data, func(r *Reader) { r.Parallel = 2 }) })
+				par += p
+				crit += t
+			}
+			b.ReportMetric(float64(ref)/float64(seq), "x-ref-cpu")
+			b.ReportMetric(float64(events)/seq.Seconds(), "events/cpu-s")
+			b.ReportMetric(float64(seq)/float64(max(crit, par/2)), "speedup-est")
+			b.ReportMetric(float64(crit)/float64(par), "critical-share")
+		})
+	}
+}

@@ -18,7 +18,7 @@ import (
 
 // chunkBytes is the target chunk size (a variable so that tests can use
 // many small chunks).
-var chunkBytes = 1 << 20
+var chunkBytes = 256 << 10
 
 // parallelSafe reports whether spec's lines can be decoded in chunks: the
 // format says so with its parallel flag.

@@ -76,7 +76,7 @@ type Reader struct {
 	// consumed so far (compressed bytes for gzip input) every few
 	// megabytes and once at the end of input.
 	Progress func(bytesRead int64)
-	// Parallel, when greater than 1, decodes chunks of about a megabyte
+	// Parallel, when greater than 1, decodes chunks of about 256 KiB
 	// on up to Parallel goroutines for formats whose lines are independent
 	// (research, zeek, zeek-json and others that declare it) and returns
 	// the same events and errors in the same order as a sequential Reader.
