@@ -9,9 +9,10 @@ import (
 )
 
 // DefaultFold is the fold tolerance Analyze uses when Options.FoldTolerance is
-// zero: events closer than 2 s to the last kept event (A/AAAA pairs, retries
-// at +1/+2 s, duplicate lines) count once.
-const DefaultFold = 2 * time.Second
+// zero: events closer than 3 s to the last kept event (A/AAAA pairs, retries
+// at +1/+2 s, duplicate lines) count once. A retry 2 s after its query is
+// exactly 2 s later in a log with whole-second stamps, hence 3 s, not 2.
+const DefaultFold = 3 * time.Second
 
 // Options configures Analyze. The zero value is the documented default: UTC,
 // TTL estimated from the gaps, folding at DefaultFold, sessions split at
