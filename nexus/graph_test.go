@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -306,4 +307,57 @@ func TestGraphEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDOT(t, buf.String())
+}
+
+// FuzzDOTQuote checks that any text quotes to exactly one DOT string that
+// reads back as the text (with invalid UTF-8 and control characters other
+// than line breaks replaced by U+FFFD), so that no name can end a string
+// early or add a statement.
+func FuzzDOTQuote(f *testing.F) {
+	for _, s := range []string{"", "plain", `q"uote`, `back\slash`, `end\`, "new\nline", `a"]; x -> y [`, "\xff\x00", `\N\G`, "\\\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := dotQuote(s)
+		if strings.ContainsAny(q, "\n\r") {
+			t.Fatalf("dotQuote(%q) = %q holds a raw line break", s, q)
+		}
+		toks, err := lexDOT(q)
+		if err != nil || len(toks) != 1 || !toks[0].quoted {
+			t.Fatalf("dotQuote(%q) = %q lexes as %v, %v", s, q, toks, err)
+		}
+		// Decode the DOT escapes dotQuote writes.
+		var got strings.Builder
+		in := q[1 : len(q)-1]
+		for i := 0; i < len(in); i++ {
+			if in[i] == '\\' {
+				if i+1 >= len(in) {
+					t.Fatalf("dotQuote(%q) = %q ends in a lone backslash", s, q)
+				}
+				switch in[i+1] {
+				case '\\', '"':
+					got.WriteByte(in[i+1])
+				case 'n':
+					got.WriteByte('\n')
+				default:
+					t.Fatalf("dotQuote(%q) = %q: unexpected escape \\%c", s, q, in[i+1])
+				}
+				i++
+				continue
+			}
+			got.WriteByte(in[i])
+		}
+		var want strings.Builder
+		for i, w := 0, 0; i < len(s); i += w {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			w = n
+			if r == utf8.RuneError && n == 1 || r != '\n' && (r < 0x20 || r == 0x7f) {
+				r = utf8.RuneError
+			}
+			want.WriteRune(r)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("dotQuote(%q) reads back as %q, want %q", s, got.String(), want.String())
+		}
+	})
 }

@@ -672,13 +672,16 @@ func mdText(s string) string {
 	s = oneLine(s)
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune("\\`*_[]<>#|&~", r) {
+		if strings.ContainsRune(mdSpecial, r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
 }
+
+// mdSpecial are the characters mdText escapes.
+const mdSpecial = "\\`*_[]<>#|&~"
 
 // mdCode returns s as a Markdown code span (for names and addresses: no
 // emphasis, links or HTML inside), with a fence longer than any run of
@@ -698,7 +701,7 @@ func mdCode(s string) string {
 		}
 	}
 	fence := strings.Repeat("`", longest+1)
-	if longest > 0 || s[0] == ' ' || s[len(s)-1] == ' ' {
+	if (longest > 0 || s[0] == ' ' || s[len(s)-1] == ' ') && strings.Trim(s, " ") != "" {
 		return fence + " " + s + " " + fence
 	}
 	return fence + s + fence

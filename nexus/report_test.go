@@ -551,3 +551,65 @@ func TestTeaLeavesReport(t *testing.T) {
 	}
 	checkDOT(t, dot.String())
 }
+
+// FuzzMarkdownEscape checks that escaped text cannot change a Markdown
+// document's structure: mdText escapes every special character and
+// unescapes to the one-line text; mdCode is a code span that no run of
+// backticks inside can close; mdCell has no unescaped pipe.
+func FuzzMarkdownEscape(f *testing.F) {
+	for _, s := range []string{"", "plain.example", "a|b", "x`y``z", "` lead", "trail `", "*_[]<>#&~\\", "line\nbreak\r\n", "\xff\x00bad", "\u2028sep"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := oneLine(s)
+		// mdText: a backslash always escapes a special character, and no
+		// special character stands alone.
+		txt := mdText(s)
+		var un strings.Builder
+		for i := 0; i < len(txt); i++ {
+			c := txt[i]
+			if c == '\\' {
+				if i+1 >= len(txt) || !strings.ContainsRune(mdSpecial, rune(txt[i+1])) {
+					t.Fatalf("mdText(%q) = %q: stray backslash at %d", s, txt, i)
+				}
+				un.WriteByte(txt[i+1])
+				i++
+				continue
+			}
+			if strings.ContainsRune(mdSpecial, rune(c)) || c == '\n' || c == '\r' {
+				t.Fatalf("mdText(%q) = %q: unescaped %q at %d", s, txt, c, i)
+			}
+			un.WriteByte(c)
+		}
+		if un.String() != want {
+			t.Fatalf("mdText(%q) unescapes to %q, want %q", s, un.String(), want)
+		}
+		// mdCode: fences of n backticks, no run of exactly n inside.
+		code := mdCode(s)
+		if want == "" {
+			if code != "" {
+				t.Fatalf("mdCode(%q) = %q, want empty", s, code)
+			}
+			return
+		}
+		n := len(code) - len(strings.TrimLeft(code, "`"))
+		if n == 0 || len(code) < 2*n || strings.Repeat("`", n) != code[len(code)-n:] {
+			t.Fatalf("mdCode(%q) = %q: bad fences", s, code)
+		}
+		inner := code[n : len(code)-n]
+		for _, run := range regexp.MustCompile("`+").FindAllString(inner, -1) {
+			if len(run) == n {
+				t.Fatalf("mdCode(%q) = %q: a run of %d backticks inside closes the span", s, code, n)
+			}
+		}
+		if len(inner) >= 2 && inner[0] == ' ' && inner[len(inner)-1] == ' ' && strings.Trim(inner, " ") != "" {
+			inner = inner[1 : len(inner)-1]
+		}
+		if inner != want {
+			t.Fatalf("mdCode(%q) holds %q, want %q", s, inner, want)
+		}
+		if cell := mdCell(s); unescapedPipe.MatchString(cell) {
+			t.Fatalf("mdCell(%q) = %q: unescaped pipe", s, cell)
+		}
+	})
+}
