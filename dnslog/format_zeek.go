@@ -125,22 +125,35 @@ func (d *zeekDecoder) decode(line []byte, ev *Event) (bool, error) {
 		return false, badField(0, ErrField, "data line before a #fields header")
 	}
 	d.spans = d.spans[:0]
-	start := 0
-	for {
-		var i int
-		if len(d.sep) == 1 {
-			i = bytes.IndexByte(line[start:], d.sep[0])
-		} else {
-			i = bytes.Index(line[start:], d.sep)
+	if len(d.sep) == 1 {
+		// One pass over the line: fields are short, so a byte loop beats
+		// a call per field.
+		sep, start := d.sep[0], 0
+		for i, c := range line {
+			if c == sep {
+				d.spans = append(d.spans, span{start, i})
+				start = i + 1
+				if len(d.spans) > d.ncols {
+					break
+				}
+			}
 		}
-		if i < 0 {
+		if len(d.spans) <= d.ncols {
 			d.spans = append(d.spans, span{start, len(line)})
-			break
 		}
-		d.spans = append(d.spans, span{start, start + i})
-		start += i + len(d.sep)
-		if len(d.spans) > d.ncols {
-			break
+	} else {
+		start := 0
+		for {
+			i := bytes.Index(line[start:], d.sep)
+			if i < 0 {
+				d.spans = append(d.spans, span{start, len(line)})
+				break
+			}
+			d.spans = append(d.spans, span{start, start + i})
+			start += i + len(d.sep)
+			if len(d.spans) > d.ncols {
+				break
+			}
 		}
 	}
 	if len(d.spans) != d.ncols {
