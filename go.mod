@@ -12,8 +12,10 @@ require (
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/likexian/gokit v0.25.16 // indirect
 	github.com/likexian/whois-parser v1.24.21 // indirect
+	github.com/miekg/dns v1.1.73 // indirect
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	gonum.org/v1/gonum v0.17.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect
