@@ -613,3 +613,24 @@ func FuzzMarkdownEscape(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWriteJSON writes 1,000 pairs as JSON Lines.
+func BenchmarkWriteJSON(b *testing.B) {
+	f := fixtureReport()
+	r := &Report{}
+	for i := range 1000 {
+		s := f.Scores[i%3]
+		s.Client = netip.AddrFrom4([4]byte{10, 0, byte(i >> 8), byte(i)})
+		r.Scores = append(r.Scores, s)
+	}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := r.WriteJSON(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportMetric(float64(len(r.Scores))*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+}

@@ -29,8 +29,8 @@ type PeriodogramOptions struct {
 	// days).
 	MinPeriod, MaxPeriod time.Duration
 	// Bin is the width of the bins events are counted in; 0 means 1 s or
-	// the span over 2^19, whichever is longer (so memory stays under about
-	// 16 MB). A shorter Bin than that is raised to it.
+	// the span over 2^19, whichever is longer (so that the work memory
+	// stays under about 24 MB). A shorter Bin than that is raised to it.
 	Bin time.Duration
 	// Alpha is the false-alarm probability of the threshold line; 0 means
 	// 0.01.
@@ -217,7 +217,11 @@ func Periodogram(w io.Writer, times []int64, opts PeriodogramOptions) error {
 	if !(alpha > 0 && alpha < 1) {
 		alpha = 0.01
 	}
-	legend := []legendEntry{{color: Palette[0], line: true, text: fmt.Sprintf("power (%d events, bins of %s)", sp.N, fmtDuration(sp.Bin))}}
+	desc := fmt.Sprintf("power (%d events)", sp.N)
+	if sp.Bin > 0 {
+		desc = fmt.Sprintf("power (%d events, bins of %s)", sp.N, fmtDuration(sp.Bin))
+	}
+	legend := []legendEntry{{color: Palette[0], line: true, text: desc}}
 	if len(sp.Periods) == 0 {
 		p.X.Min, p.X.Max = 1, 86400
 		p.Y.Max = 1
