@@ -78,9 +78,10 @@ func normalizeName(b []byte, intern func([]byte) string) (name, raw string, ok b
 	return intern(out), raw, true
 }
 
-// labelsOK reports whether b has no empty label (".." or a leading dot).
+// labelsOK reports whether b has no empty label ("..", a leading dot, or
+// a trailing dot left after the one that marks the root was removed).
 func labelsOK(b []byte) bool {
-	if len(b) == 0 || b[0] == '.' {
+	if len(b) == 0 || b[0] == '.' || b[len(b)-1] == '.' {
 		return false
 	}
 	for i := 1; i < len(b); i++ {

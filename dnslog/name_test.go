@@ -19,6 +19,8 @@ func TestNormalizeName(t *testing.T) {
 		{"bücher.example", "xn--bcher-kva.example", "bücher.example", true},
 		{"", "", "", false},
 		{"a..b", "", "", false},
+		{"a..", "", "", false},
+		{"A..", "", "", false},
 		{".a", "", "", false},
 		{"a b", "", "", false},
 		{"a\x00b", "", "", false},
