@@ -130,9 +130,6 @@ func (c StreamConfig) pairParams(k int) (kind uint8, gap float64, jitter float64
 	return kind, best, jitter
 }
 
-// slotEvents is the mean number of events in a calendar slot.
-const slotEvents = 16.0
-
 // streamMissed is the probability a beat is dropped for beacons with
 // missed beats.
 const streamMissed = 0.3
@@ -198,8 +195,8 @@ func indexByte(b []byte, c byte) int {
 }
 
 // Stream writes cfg.N lookups of cfg.Pairs pairs to w in time order, in
-// cfg.Format, generating them on the fly in O(Pairs) memory (24 bytes a
-// pair plus a calendar of up to 4 MiB).
+// cfg.Format, generating them on the fly in O(Pairs) memory: 24 bytes a
+// pair plus a window of about a million lookups (32 MiB).
 //
 // Pair k's parameters come from a hash of (Seed, k), so Pair(k) can
 // report them without running the stream. Its activity level is a
@@ -213,9 +210,13 @@ func indexByte(b []byte, c byte) int {
 // get distinct domains d<7 digits>.example, each name one fixed sub-name
 // of its domain. All A lookups, TTL 300, resolver 10.0.0.53.
 //
-// The stream stops after N lines whatever time it has reached. It checks
-// ctx every 65,536 lines. Gaps are drawn from one PCG source seeded from
-// Seed, in a fixed order, so output is byte-for-byte reproducible.
+// Lookups are made window by window: every pair's lookups in the next
+// window of time (sized to hold about a million) are generated in pair
+// order, radix-sorted by their microsecond (stable, so ties keep pair
+// order) and written. The stream stops after N lines whatever time it has
+// reached. It checks ctx once a window. Gaps are drawn from one PCG source
+// seeded from Seed, in a fixed order, so output is byte-for-byte
+// reproducible.
 func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	cfg = cfg.withDefaults()
 	if lo, hi := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC); cfg.Start.Before(lo) ||
@@ -227,40 +228,15 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	span := float64(cfg.Days) * 86400e9
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73747265616d))
 
-	ndom := cfg.domains()
-	answers := make([]uint64, 0)
+	var answers []uint64
 	if cfg.Format == Zeek {
-		answers = make([]uint64, ndom)
+		answers = make([]uint64, cfg.domains())
 		for d := range answers {
 			answers[d] = mix64(uint64(d))
 		}
 	}
-
-	// Calendar queue: slots of the given width in a ring; a pair's state
-	// sits in the slot of its next event (modulo the ring, so an event more
-	// than a ring ahead is passed over until its round comes).
-	// The width holds about 16 events; the ring spans about 8 mean gaps of
-	// a pair, within 2^18 slots. Every pair has one item in the calendar,
-	// so the slots share one backing array of about 2·Pairs items (growing
-	// a slot beyond its share reallocates that slot alone).
-	width := int64(max(slotEvents*span/float64(cfg.N), 1e5))
-	meanGap := span * float64(cfg.Pairs) / float64(cfg.N)
-	ring := 1024
-	for ring < 1<<18 && float64(ring)*float64(width) < 8*meanGap {
-		ring <<= 1
-	}
-	mask := int64(ring - 1)
-	slots := make([][]streamItem, ring)
-	per := max(8, 2*cfg.Pairs/ring)
-	backing := make([]streamItem, ring*per)
-	for i := range slots {
-		slots[i] = backing[i*per : i*per : (i+1)*per]
-	}
-	insert := func(it streamItem) {
-		s := (it.t - start) / width & mask
-		slots[s] = append(slots[s], it)
-	}
-	for k := range cfg.Pairs {
+	pairs := make([]streamItem, cfg.Pairs)
+	for k := range pairs {
 		kind, gap, jit := cfg.pairParams(k)
 		it := streamItem{client: int32(k % cfg.Clients), dom: int32(cfg.domainIndex(k)), gap: float32(gap), kind: kind, jit: uint8(math.Round(jit * 100))}
 		var off float64
@@ -270,10 +246,13 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 			off = rng.Float64() * gap
 		}
 		it.t = start + int64(off*1e9)
-		insert(it)
+		pairs[k] = it
 	}
 
-	var batch batchHeap
+	// The window holds about windowEvents lookups on average; it lasts at
+	// least a microsecond and at most the span.
+	window := int64(min(max(windowEvents*span/float64(cfg.N), 1e3), span))
+	var recs, tmp []streamRec
 	buf := make([]byte, 0, 256<<10)
 	flush := func() error {
 		_, err := w.Write(buf)
@@ -290,28 +269,34 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	var datePrefix, cl []byte
 	last := start
 	written := int64(0)
-	for s := int64(0); written < cfg.N; s++ {
-		idx := s & mask
-		slotEnd := start + (s+1)*width
-		keep := slots[idx][:0]
-		for _, it := range slots[idx] {
-			if it.t < slotEnd {
-				batch.push(it)
-			} else {
-				keep = append(keep, it)
+	for from := start; written < cfg.N; from += window {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		to := from + window
+		recs = recs[:0]
+		for k := range pairs {
+			it := &pairs[k]
+			for it.t < to {
+				recs = append(recs, streamRec{us: it.t / 1e3, client: it.client, dom: it.dom})
+				it.t += int64(it.nextGap(rng) * 1e9)
 			}
 		}
-		slots[idx] = keep
-		for len(batch) > 0 && written < cfg.N {
-			it := batch.pop()
-			t := it.t
+		if cap(tmp) < len(recs) {
+			tmp = make([]streamRec, len(recs), cap(recs))
+		}
+		recs, tmp = radixSort(recs, tmp[:len(recs)], from/1e3, to/1e3)
+		for _, r := range recs {
+			if written == cfg.N {
+				break
+			}
 			if cfg.Format == Zeek {
-				cl = appendStreamClient(cl[:0], it.client)
-				buf = appendZeekHead(buf, t, uint64(written), cl, server)
-				buf = appendName(buf, int(it.dom))
-				buf = appendZeekTail(buf, TypeA, 300, answers[it.dom])
+				cl = appendStreamClient(cl[:0], r.client)
+				buf = appendZeekHead(buf, r.us*1e3, uint64(written), cl, server)
+				buf = appendName(buf, int(r.dom))
+				buf = appendZeekTail(buf, TypeA, 300, answers[r.dom])
 			} else {
-				ms := t / 1e6
+				ms := r.us / 1e3
 				if day := ms / 86400000; day != lastDay {
 					lastDay = day
 					datePrefix = appendDate(datePrefix[:0], day)
@@ -319,52 +304,28 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 				buf = append(buf, datePrefix...)
 				buf = appendDayTime(buf, ms%86400000)
 				buf = append(buf, " | "...)
-				buf = appendName(buf, int(it.dom))
+				buf = appendName(buf, int(r.dom))
 				buf = append(buf, " | "...)
-				buf = appendStreamClient(buf, it.client)
+				buf = appendStreamClient(buf, r.client)
 				buf = append(buf, '\n')
 			}
-			last = t
+			last = r.us * 1e3
 			written++
 			if len(buf) > 240<<10 {
 				if err := flush(); err != nil {
 					return err
 				}
 			}
-			if written&0xffff == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			g := float64(it.gap)
-			var next float64
-			switch it.kind {
-			case 2:
-				next = rng.ExpFloat64() * g
-			case 1:
-				for {
-					next += g * (1 + float64(it.jit)/100*(2*rng.Float64()-1))
-					if rng.Float64() >= streamMissed {
-						break
-					}
-				}
-			default:
-				next = g * (1 + float64(it.jit)/100*(2*rng.Float64()-1))
-			}
-			it.t = t + int64(next*1e9)
-			if it.t < slotEnd {
-				batch.push(it)
-			} else {
-				insert(it)
-			}
 		}
-		batch = batch[:0]
 	}
 	if cfg.Format == Zeek {
 		buf = appendZeekClose(buf, last)
 	}
 	return flush()
 }
+
+// windowEvents is the mean number of lookups in a window of Stream.
+const windowEvents = 1 << 20
 
 // streamItem is the state of one stream pair: its next event time and
 // parameters (24 bytes).
@@ -377,9 +338,59 @@ type streamItem struct {
 	jit    uint8   // jitter, percent
 }
 
-// less orders items by time. Ties are left to the heap, whose operations
-// are deterministic, so output stays reproducible.
-func (a streamItem) less(b streamItem) bool { return a.t < b.t }
+// nextGap draws the gap in seconds to the pair's next logged lookup.
+func (it *streamItem) nextGap(rng *rand.Rand) float64 {
+	g := float64(it.gap)
+	j := float64(it.jit) / 100
+	switch it.kind {
+	case 2:
+		return rng.ExpFloat64() * g
+	case 1:
+		next := 0.0
+		for {
+			next += g * (1 + j*(2*rng.Float64()-1))
+			if rng.Float64() >= streamMissed {
+				return next
+			}
+		}
+	}
+	return g * (1 + j*(2*rng.Float64()-1))
+}
+
+// streamRec is one lookup of a window: its time in Unix microseconds and
+// its pair's client and domain (16 bytes).
+type streamRec struct {
+	us     int64
+	client int32
+	dom    int32
+}
+
+// radixSort sorts recs, whose times lie in [lo, hi) microseconds, by time
+// with a stable least-significant-digit radix sort on 12-bit digits of
+// us − lo, using tmp (as long as recs) as scratch. It returns the sorted
+// slice and the other one.
+func radixSort(recs, tmp []streamRec, lo, hi int64) ([]streamRec, []streamRec) {
+	const bits = 12
+	var count [1 << bits]int
+	for shift := uint(0); hi-lo > 1<<shift; shift += bits {
+		clear(count[:])
+		for _, r := range recs {
+			count[uint64(r.us-lo)>>shift&(1<<bits-1)]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, r := range recs {
+			d := uint64(r.us-lo) >> shift & (1<<bits - 1)
+			tmp[count[d]] = r
+			count[d]++
+		}
+		recs, tmp = tmp, recs
+	}
+	return recs, tmp
+}
 
 // appendStreamClient appends the address of stream client c,
 // 10.1.0.1 + c.
@@ -401,46 +412,4 @@ func appendOctet(dst []byte, b byte) []byte {
 		return append(dst, '0'+b/10, '0'+b%10)
 	}
 	return append(dst, '0'+b)
-}
-
-// batchHeap is a binary min-heap of stream items ordered by time.
-type batchHeap []streamItem
-
-func (h *batchHeap) push(it streamItem) {
-	*h = append(*h, it)
-	a := *h
-	i := len(a) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !a[i].less(a[p]) {
-			break
-		}
-		a[i], a[p] = a[p], a[i]
-		i = p
-	}
-}
-
-func (h *batchHeap) pop() streamItem {
-	a := *h
-	top := a[0]
-	n := len(a) - 1
-	a[0] = a[n]
-	a = a[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
-		}
-		if r := l + 1; r < n && a[r].less(a[l]) {
-			l = r
-		}
-		if !a[l].less(a[i]) {
-			break
-		}
-		a[i], a[l] = a[l], a[i]
-		i = l
-	}
-	*h = a
-	return top
 }
