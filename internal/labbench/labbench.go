@@ -34,10 +34,12 @@ type Config struct {
 	// FPR is the false-positive rate over all negatives that sets the
 	// beacon-score threshold; 0 means 0.01.
 	FPR float64
-	// Artefacts, when set, also scores the dataset with synth.Typical
-	// artefacts (AAAA twins, retries, duplicates, and with Round set, 1-s
-	// rounding) and reports how far each pair's beacon score moved.
-	Artefacts bool
+	// Artefacts, when set, also scores the dataset with artefacts
+	// injected and reports how far each pair's beacon score moved:
+	// ArtefactSet, or when it is nil synth.Typical (AAAA twins, retries,
+	// duplicates, load-balanced resolvers) with 1-s rounding.
+	Artefacts   bool
+	ArtefactSet *synth.Artefacts
 	// Zone is the clients' zone; nil means UTC.
 	Zone *time.Location
 }
@@ -114,6 +116,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		rng := rand.New(rand.NewPCG(cfg.Seed, 0xa7))
 		art := synth.Typical
 		art.Round = true
+		if cfg.ArtefactSet != nil {
+			art = *cfg.ArtefactSet
+		}
 		dirty := synth.ApplyArtefacts(ds.Events, rng, art)
 		ds2, err := score(ctx, dirty, cfg)
 		if err != nil {

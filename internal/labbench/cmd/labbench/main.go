@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/dnsnexus/dnsnexus/internal/labbench"
 	"github.com/dnsnexus/dnsnexus/internal/synth"
@@ -20,8 +21,30 @@ func main() {
 	format := flag.String("format", "zeek", "log format the events go through: zeek, research, or none")
 	artefacts := flag.Bool("artefacts", false, "also measure how far artefacts move the beacon scores")
 	verbose := flag.Bool("v", false, "print every pair")
+	only := flag.String("only", "", "with -artefacts, inject only these artefacts (comma-separated: aaaa,retry,dup,round,split)")
 	flag.Parse()
 	cfg := labbench.Config{Seed: *seed, Format: *format, Artefacts: *artefacts}
+	if *only != "" {
+		var a synth.Artefacts
+		for _, k := range strings.Split(*only, ",") {
+			switch k {
+			case "aaaa":
+				a.AAAA = synth.Typical.AAAA
+			case "retry":
+				a.Retry = synth.Typical.Retry
+			case "dup":
+				a.Duplicate = synth.Typical.Duplicate
+			case "round":
+				a.Round = true
+			case "split":
+				a.Split = synth.Typical.Split
+			default:
+				fmt.Fprintf(os.Stderr, "labbench: unknown artefact %q\n", k)
+				os.Exit(2)
+			}
+		}
+		cfg.ArtefactSet = &a
+	}
 	if cfg.Format == "none" {
 		cfg.Format = ""
 	}
