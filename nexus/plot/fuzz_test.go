@@ -42,7 +42,7 @@ func FuzzFigures(f *testing.F) {
 		}
 		parseSVG(t, buf.Bytes())
 		buf.Reset()
-		if err := Periodogram(&buf, series[0].Times, PeriodogramOptions{Period: time.Duration(int64(len(data)) * int64(time.Second))}); err != nil {
+		if err := Periodogram(&buf, series[0].Times, PeriodogramOptions{Period: time.Duration(int64(len(data)) * int64(time.Second)), Bin: time.Minute}); err != nil {
 			t.Fatalf("Periodogram: %v", err)
 		}
 		parseSVG(t, buf.Bytes())
