@@ -81,13 +81,13 @@ type Result struct {
 	// is flagged, chosen so that at most FPR of all negatives are.
 	Threshold, BaselineThreshold float64
 	// Recall is over all positive pairs; FalsePositive the achieved rate.
-	Recall, BaselineRecall      float64
-	FalsePositive, BaselineFP   float64
-	PeriodErr20, PeriodErr50    float64 // median relative period error at jitter ≤ 20 %, in (20 %, 50 %]
-	MixedLabelAccuracy          float64 // mean over mixed pairs; −1 when none
-	ArtefactMaxMove             float64 // max |Δ beacon| with artefacts; −1 when not measured
-	Events                      int
-	Elapsed                     time.Duration
+	Recall, BaselineRecall    float64
+	FalsePositive, BaselineFP float64
+	PeriodErr20, PeriodErr50  float64 // median relative period error at jitter ≤ 20 %, in (20 %, 50 %]
+	MixedLabelAccuracy        float64 // mean over mixed pairs; −1 when none
+	ArtefactMaxMove           float64 // max |Δ beacon| with artefacts; −1 when not measured
+	Events                    int
+	Elapsed                   time.Duration
 }
 
 type pairKey struct {
