@@ -265,8 +265,8 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	} else {
 		buf = append(buf, ResearchHeader+"\n"...)
 	}
-	var lastDay int64 = math.MinInt64
-	var datePrefix, cl []byte
+	lastDay, lastSec := int64(math.MinInt64), int64(math.MinInt64)
+	var datePrefix, secPrefix, cl []byte
 	last := start
 	written := int64(0)
 	for from := start; written < cfg.N; from += window {
@@ -291,8 +291,14 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 				break
 			}
 			if cfg.Format == Zeek {
+				if sec := r.us / 1e6; sec != lastSec {
+					lastSec = sec
+					secPrefix = append(strconv.AppendInt(secPrefix[:0], sec, 10), '.')
+				}
+				buf = append(buf, secPrefix...)
+				buf = appendDigits(buf, uint64(r.us%1e6), 6)
 				cl = appendStreamClient(cl[:0], r.client)
-				buf = appendZeekHead(buf, r.us*1e3, uint64(written), cl, server)
+				buf = appendZeekRest(buf, uint64(written), cl, server)
 				buf = appendName(buf, int(r.dom))
 				buf = appendZeekTail(buf, TypeA, 300, answers[r.dom])
 			} else {

@@ -69,18 +69,23 @@ func appendZeekStamp(dst []byte, ns int64) []byte {
 // name: ts, uid, addresses and ports, proto, trans_id and rtt. The uid,
 // client port, transaction id and rtt come from a hash of seq.
 func appendZeekHead(dst []byte, ns int64, seq uint64, client, server []byte) []byte {
-	h := mix64(seq ^ 0x7a65656b)
 	dst = appendZeekTS(dst, ns)
+	return appendZeekRest(dst, seq, client, server)
+}
+
+// appendZeekRest appends the fields of appendZeekHead after the ts.
+func appendZeekRest(dst []byte, seq uint64, client, server []byte) []byte {
+	h := mix64(seq ^ 0x7a65656b)
 	dst = append(dst, '\t')
 	dst = appendUID(dst, h)
 	dst = append(dst, '\t')
 	dst = append(dst, client...)
 	dst = append(dst, '\t')
-	dst = strconv.AppendUint(dst, 49152+h%16384, 10)
+	dst = appendUint(dst, 49152+h%16384)
 	dst = append(dst, '\t')
 	dst = append(dst, server...)
 	dst = append(dst, "\t53\tudp\t"...)
-	dst = strconv.AppendUint(dst, (h>>14)%65536, 10)
+	dst = appendUint(dst, (h>>14)%65536)
 	dst = append(dst, '\t')
 	dst = appendMicros(dst, int64(200+(h>>30)%30000)) // rtt: 0.2 to 30 ms
 	return append(dst, '\t')
@@ -101,14 +106,14 @@ func appendZeekTail(dst []byte, typ uint16, ttl uint32, answer uint64) []byte {
 		} else {
 			dst = append(dst, "\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t198."...)
 		}
-		dst = strconv.AppendUint(dst, 18+(answer>>16)&1, 10)
+		dst = appendUint(dst, 18+(answer>>16)&1)
 		dst = append(dst, '.')
-		dst = strconv.AppendUint(dst, (answer>>8)&0xff, 10)
+		dst = appendUint(dst, (answer>>8)&0xff)
 		dst = append(dst, '.')
-		dst = strconv.AppendUint(dst, answer&0xff, 10)
+		dst = appendUint(dst, answer&0xff)
 	}
 	dst = append(dst, '\t')
-	dst = strconv.AppendUint(dst, uint64(ttl), 10)
+	dst = appendUint(dst, uint64(ttl))
 	return append(dst, ".000000\tF\n"...)
 }
 
@@ -193,9 +198,27 @@ func appendMicros(dst []byte, us int64) []byte {
 		dst = append(dst, '-')
 		us = -us
 	}
-	dst = strconv.AppendInt(dst, us/1e6, 10)
-	dst = append(dst, '.')
+	if us < 1e6 {
+		dst = append(dst, '0', '.')
+	} else {
+		dst = strconv.AppendInt(dst, us/1e6, 10)
+		dst = append(dst, '.')
+	}
 	return appendDigits(dst, uint64(us%1e6), 6)
+}
+
+// appendUint appends x in decimal.
+func appendUint(dst []byte, x uint64) []byte {
+	var b [20]byte
+	i := len(b)
+	for x >= 10 {
+		i--
+		b[i] = byte('0' + x%10)
+		x /= 10
+	}
+	i--
+	b[i] = byte('0' + x)
+	return append(dst, b[i:]...)
 }
 
 // appendZeekTS appends ns as Zeek's ts: Unix seconds with six decimals,

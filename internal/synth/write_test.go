@@ -215,6 +215,20 @@ func compareRecords(t *testing.T, what string, want, got []record) {
 	}
 }
 
+func TestAppendNumbers(t *testing.T) {
+	for _, x := range []uint64{0, 7, 10, 99, 100, 65535, 1<<64 - 1} {
+		if got, want := string(appendUint(nil, x)), strconv.FormatUint(x, 10); got != want {
+			t.Errorf("appendUint(%d) = %s", x, got)
+		}
+	}
+	for us, want := range map[int64]string{0: "0.000000", 200: "0.000200", 999999: "0.999999", 1e6: "1.000000",
+		1772409600123456: "1772409600.123456", -1500000: "-1.500000"} {
+		if got := string(appendMicros(nil, us)); got != want {
+			t.Errorf("appendMicros(%d) = %s, want %s", us, got, want)
+		}
+	}
+}
+
 func TestAppendRFC3339Milli(t *testing.T) {
 	for _, s := range []string{"1970-01-01T00:00:00Z", "2026-03-02T00:00:00Z", "2024-02-29T23:59:59.999999Z",
 		"2000-03-01T12:34:56.789Z", "1969-12-31T23:59:59.999Z", "1700-03-01T01:02:03.004Z", "2262-04-11T23:47:16.854Z", "1677-09-21T00:12:43.146Z"} {
