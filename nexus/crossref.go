@@ -239,6 +239,17 @@ func poissonUpper(k int, lambda float64) float64 {
 
 const day = int64(24 * time.Hour)
 
+// DailyCorrelation returns Pearson's r between the daily event counts of
+// two sorted event trains (Unix nanoseconds), over the UTC days from the
+// first event of either to the last of either; 0 when it is undefined
+// (fewer than 3 days, or a constant series).
+func DailyCorrelation(a, b []int64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return dailyCorrelation(a, b, min(a[0], b[0]), max(a[len(a)-1], b[len(b)-1]))
+}
+
 func dailyCorrelation(ta, tb []int64, lo, hi int64) float64 {
 	d0 := lo / day
 	nd := int(hi/day-d0) + 1

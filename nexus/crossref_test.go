@@ -142,3 +142,20 @@ func TestSuffixLeaks(t *testing.T) {
 		t.Errorf("SuffixLeaks (-want +got):\n%s", diff)
 	}
 }
+
+func TestDailyCorrelation(t *testing.T) {
+	d := int64(24 * time.Hour)
+	// Daily counts 1, 2, 3 and 2, 4, 6: r = 1. Against 3, 2, 1: r = −1.
+	a := []int64{0, d, d + 1, 2 * d, 2*d + 1, 2*d + 2}
+	b := []int64{0, 1, d, d + 1, d + 2, d + 3, 2 * d, 2*d + 1, 2*d + 2, 2*d + 3, 2*d + 4, 2*d + 5}
+	c := []int64{0, 1, 2, d, d + 1, 2 * d}
+	if r := DailyCorrelation(a, b); math.Abs(r-1) > 1e-12 {
+		t.Errorf("DailyCorrelation(a, b) = %g, want 1", r)
+	}
+	if r := DailyCorrelation(a, c); math.Abs(r+1) > 1e-12 {
+		t.Errorf("DailyCorrelation(a, c) = %g, want −1", r)
+	}
+	if r := DailyCorrelation(a[:1], b[:1]); r != 0 {
+		t.Errorf("one day: %g, want 0", r)
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -276,42 +275,11 @@ func (c *caseData) writeDailyTracking(b *bytes.Buffer) {
 		}
 		ta := c.pairs[pairKey{a.Client.String(), a.Domain}].Times
 		tb := c.pairs[pairKey{s.Client.String(), s.Domain}].Times
-		r := dailyCorrelation(ta, tb)
+		r := nexus.DailyCorrelation(ta, tb)
 		fmt.Fprintf(b, "\n%s (%s) is not in lock-step with %s, but its daily counts track those of %s: r = %.2f over the days either was active, at %.2f times the rate.\n",
 			s.Client, orgName(s), a.Client, a.Client, r, float64(s.Events)/float64(a.Events))
 		return
 	}
-}
-
-func dailyCorrelation(ta, tb []int64) float64 {
-	day := int64(24 * time.Hour)
-	lo := min(ta[0], tb[0]) / day
-	hi := max(ta[len(ta)-1], tb[len(tb)-1]) / day
-	n := int(hi - lo + 1)
-	x, y := make([]float64, n), make([]float64, n)
-	for _, t := range ta {
-		x[t/day-lo]++
-	}
-	for _, t := range tb {
-		y[t/day-lo]++
-	}
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(n)
-	my /= float64(n)
-	var sxy, sxx, syy float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-		syy += (y[i] - my) * (y[i] - my)
-	}
-	if sxx == 0 || syy == 0 {
-		return 0
-	}
-	return sxy / math.Sqrt(sxx*syy)
 }
 
 func (c *caseData) writeCache(b *bytes.Buffer) {
