@@ -37,6 +37,10 @@ func TestLabelledShort(t *testing.T) {
 			t.Errorf("pair %v %s twice", p.Client, p.Domain)
 		}
 		byKey[k] = i
+		switch p.Client {
+		case Resolver4, Resolver4b, Resolver6, Resolver6b:
+			t.Errorf("client %v is a resolver address", p.Client)
+		}
 	}
 
 	// Every scenario exists.

@@ -196,7 +196,8 @@ func indexByte(b []byte, c byte) int {
 
 // Stream writes cfg.N lookups of cfg.Pairs pairs to w in time order, in
 // cfg.Format, generating them on the fly in O(Pairs) memory: 24 bytes a
-// pair plus a window of about a million lookups (32 MiB).
+// pair (8 more for Zeek), plus two buffers for a window of about a million
+// 16-byte lookups (32 to 64 MiB).
 //
 // Pair k's parameters come from a hash of (Seed, k), so Pair(k) can
 // report them without running the stream. Its activity level is a
@@ -252,7 +253,8 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	// The window holds about windowEvents lookups on average; it lasts at
 	// least a microsecond and at most the span.
 	window := int64(min(max(windowEvents*span/float64(cfg.N), 1e3), span))
-	var recs, tmp []streamRec
+	recs := make([]streamRec, 0, min(cfg.N, windowEvents)*5/4+1024)
+	var tmp []streamRec
 	buf := make([]byte, 0, 256<<10)
 	flush := func() error {
 		_, err := w.Write(buf)
