@@ -124,6 +124,7 @@ type Event struct {
 
 // Truth is the ground truth of one (client, registrable domain) pair.
 type Truth struct {
+	// Client is the pair's client address.
 	Client netip.Addr
 	// Domain is the registrable domain every name of the pair is under.
 	Domain string

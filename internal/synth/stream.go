@@ -3,6 +3,7 @@ package synth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -48,7 +49,7 @@ func ParseFormat(s string) (Format, error) {
 	case "zeek":
 		return Zeek, nil
 	}
-	return 0, errors.Join(ErrFormat, errors.New("synth: format "+strconv.Quote(s)+": want research or zeek"))
+	return 0, fmt.Errorf("%w %q (want research or zeek)", ErrFormat, s)
 }
 
 // StreamConfig configures Stream. The zero value writes one million
@@ -222,8 +223,7 @@ func Stream(ctx context.Context, cfg StreamConfig, w io.Writer) error {
 	cfg = cfg.withDefaults()
 	if lo, hi := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC); cfg.Start.Before(lo) ||
 		cfg.Days > 20*365 || cfg.Start.AddDate(0, 0, 4*cfg.Days).After(hi) {
-		return errors.Join(ErrConfig, errors.New("synth: stream from "+cfg.Start.Format(time.RFC3339)+" over "+
-			strconv.Itoa(cfg.Days)+" days leaves 1970–2200"))
+		return fmt.Errorf("%w: from %s over %d days leaves 1970–2200", ErrConfig, cfg.Start.Format(time.RFC3339), cfg.Days)
 	}
 	start := cfg.Start.UnixNano()
 	span := float64(cfg.Days) * 86400e9
