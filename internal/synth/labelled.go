@@ -34,7 +34,9 @@ type Config struct {
 	Seed uint64
 	// Start is the start of the window; the zero Time means DefaultStart.
 	Start time.Time
-	// Days is the length of the window; 0 or less means 7.
+	// Days is the length of the window; 0 or less means 7. The dataset
+	// grows linearly with it: about 9,000 events (Short) or 175,000 events
+	// (Full) a day, 96 bytes each.
 	Days int
 	// Zone is the local zone of every client, for office hours, daily jobs
 	// and human profiles; nil means UTC.

@@ -197,7 +197,7 @@ func indexByte(b []byte, c byte) int {
 
 // Stream writes cfg.N lookups of cfg.Pairs pairs to w in time order, in
 // cfg.Format, generating them on the fly in O(Pairs) memory: 24 bytes a
-// pair (8 more for Zeek), plus two buffers for a window of about a million
+// pair (and, for Zeek, 8 bytes a domain), plus two buffers for a window of about a million
 // 16-byte lookups (32 to 64 MiB).
 //
 // Pair k's parameters come from a hash of (Seed, k), so Pair(k) can
