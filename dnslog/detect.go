@@ -76,7 +76,7 @@ func (r *Reader) detect() (*formatSpec, error) {
 			}
 			continue
 		}
-		return pickFormat(r.File, lines)
+		return pickFormat(r.File, lines, &r.cfg)
 	}
 }
 
@@ -127,15 +127,15 @@ func looksBinary(b []byte) bool {
 // pickFormat scores every registered line format on lines and returns the
 // best one, ErrUnknownFormat when none scores above 0, or
 // ErrAmbiguousFormat naming the formats tied for the best score.
-func pickFormat(file string, lines [][]byte) (*formatSpec, error) {
+func pickFormat(file string, lines [][]byte, c *decodeConfig) (*formatSpec, error) {
 	best := 0
 	var tied []*formatSpec
 	for i := range formats {
 		f := &formats[i]
-		if f.sniff == nil || f.newLine == nil {
+		if f.newLine == nil {
 			continue
 		}
-		s := f.sniff(lines)
+		s := f.score(lines, c)
 		switch {
 		case s <= 0 || s < best:
 		case s > best:

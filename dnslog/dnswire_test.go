@@ -202,11 +202,9 @@ func tbSniffBest(lines []string) (Format, int) {
 		bl = append(bl, []byte(l))
 	}
 	best, score := Format(""), 0
-	for _, f := range formats {
-		if f.sniff == nil {
-			continue
-		}
-		if s := f.sniff(bl); s > score {
+	for i := range formats {
+		f := &formats[i]
+		if s := f.score(bl, nil); s > score {
 			best, score = f.name, s
 		}
 	}

@@ -19,6 +19,10 @@ type formatSpec struct {
 	// (a Zeek "#fields" header), about 80 for "every line parses", lower for
 	// partial fits. Must not panic on any input.
 	sniff func(lines [][]byte) int
+	// sniffWith, when set, is used instead of sniff by formats whose
+	// detection depends on the Reader's configuration (the CSV column
+	// names).
+	sniffWith func(lines [][]byte, c *decodeConfig) int
 	// newLine makes a fresh line decoder for one input. nil for binary
 	// formats.
 	newLine func(c *decodeConfig) lineDecoder
@@ -45,6 +49,18 @@ type formatSpec struct {
 
 var formats []formatSpec
 
+// score returns the format's sniff score for lines, read with c (which
+// may be nil for the defaults).
+func (f *formatSpec) score(lines [][]byte, c *decodeConfig) int {
+	switch {
+	case f.sniffWith != nil:
+		return f.sniffWith(lines, c)
+	case f.sniff != nil:
+		return f.sniff(lines)
+	}
+	return 0
+}
+
 func register(f formatSpec) { formats = append(formats, f) }
 
 // decodeConfig is what a decoder needs from the Reader's configuration.
@@ -58,6 +74,10 @@ type decodeConfig struct {
 	// calls for the same bytes; use it for names and other repeated text so
 	// that events cost at most one allocation amortised.
 	intern func(b []byte) string
+	// csvColumns is Reader.CSVColumns (nil: DefaultCSVColumns).
+	csvColumns map[string]CSVField
+	// dateOrder is Reader.DateOrder.
+	dateOrder DateOrder
 }
 
 // lineDecoder decodes one line-oriented format. A Reader makes one per

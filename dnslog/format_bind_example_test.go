@@ -100,7 +100,7 @@ func Example_unbound() {
 
 // Windows DNS Server debug logs write dates in the server's locale. Here
 // "05/03/2019" is settled as 5 March by the later "13/03/2019"; set
-// dnslog.WindowsDateOrder to force an order instead.
+// Reader.DateOrder to force an order instead.
 func Example_windows() {
 	const log = `05/03/2019 16:05:31 0F9C PACKET  000000082A8141F0 UDP Rcv 10.0.0.7        c1f8   Q [0001   D   NOERROR] A      (3)www(7)example(3)com(0)
 05/03/2019 16:05:31 0F9C PACKET  000000082A8141F0 UDP Snd 10.0.0.7        c1f8 R Q [8081   DR  NOERROR] A      (3)www(7)example(3)com(0)

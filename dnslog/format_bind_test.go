@@ -42,13 +42,16 @@ func fmtaAddr(s string) netip.Addr { return netip.MustParseAddr(s) }
 // a Reader does (empty lines skipped, Pos.Line set, pop drained after
 // every line and at the end) and returns the events and the errors by
 // 1-based line.
+// fmtaOrder is the Windows date order fmtaRun's decoders use.
+var fmtaOrder DateOrder
+
 func fmtaRun(t testing.TB, f Format, loc *time.Location, year int, text string) ([]Event, map[int]error) {
 	t.Helper()
 	if loc == nil {
 		loc = time.UTC
 	}
 	var in interner
-	cfg := &decodeConfig{loc: loc, year: year, intern: in.intern}
+	cfg := &decodeConfig{loc: loc, year: year, intern: in.intern, dateOrder: fmtaOrder}
 	dec := lookupFormat(f).newLine(cfg)
 	pd, _ := dec.(pendingDecoder)
 	var evs []Event
@@ -535,7 +538,7 @@ func fmtaFuzzLines(t *testing.T, f Format, b []byte) {
 		}
 		check(&ev)
 	}
-	if sc := lookupFormat(f).sniff(bytes.Split(b, []byte("\n"))); sc < 0 || sc > 100 {
+	if sc := lookupFormat(f).score(bytes.Split(b, []byte("\n")), nil); sc < 0 || sc > 100 {
 		t.Fatalf("sniff score %d", sc)
 	}
 }

@@ -47,11 +47,12 @@ const (
 	CSVServerPort                 // Event.ServerPort
 )
 
-// CSVColumns maps lower-case CSV header names to the field they fill. Add
-// entries for other layouts before creating Readers (the map is read,
-// never written, by the decoders, and is not guarded for concurrent
-// writes). When several columns map to one field, the first one wins.
-var CSVColumns = map[string]CSVField{
+// DefaultCSVColumns maps lower-case CSV header names to the field they
+// fill; a Reader uses it unless Reader.CSVColumns is set. Treat it as
+// read-only: to read another layout, clone it, add the names, and set
+// Reader.CSVColumns. When several columns map to one field, the first one
+// wins.
+var DefaultCSVColumns = map[string]CSVField{
 	"timestamp": CSVTime, "time": CSVTime, "ts": CSVTime, "date": CSVTime, "datetime": CSVTime,
 	"date time": CSVTime, "query time": CSVTime, "query_time": CSVTime, "event time": CSVTime,
 	"eventtime": CSVTime, "@timestamp": CSVTime, "time_utc": CSVTime, "utc time": CSVTime,
@@ -92,10 +93,18 @@ const csvMaxFields = 1024
 
 func init() {
 	register(formatSpec{
-		name:    FormatCSV,
-		sniff:   sniffCSV,
-		newLine: func(c *decodeConfig) lineDecoder { return &csvDecoder{c: c} },
+		name:      FormatCSV,
+		sniffWith: sniffCSV,
+		newLine:   func(c *decodeConfig) lineDecoder { return &csvDecoder{c: c} },
 	})
+}
+
+// columns returns the header-name mapping in force.
+func (d *csvDecoder) columns() map[string]CSVField {
+	if d.c != nil && d.c.csvColumns != nil {
+		return d.c.csvColumns
+	}
+	return DefaultCSVColumns
 }
 
 type csvDecoder struct {
@@ -228,7 +237,7 @@ func (d *csvDecoder) mapHeader() bool {
 		case "time":
 			d.clockCol = i
 		}
-		if fld, ok := CSVColumns[string(l)]; ok && fld != CSVIgnore && int(fld) < len(d.col) && d.col[fld] < 0 {
+		if fld, ok := d.columns()[string(l)]; ok && fld != CSVIgnore && int(fld) < len(d.col) && d.col[fld] < 0 {
 			d.col[fld] = i
 		}
 	}
@@ -392,11 +401,11 @@ func (d *csvDecoder) decode(line []byte, ev *Event) (bool, error) {
 // sniffCSV: a header naming a time and a name column scores 60 (80 when
 // it has more columns than a plain "time,client,name,type,class" file, or
 // quoted fields); Umbrella-shaped first lines score 90.
-func sniffCSV(lines [][]byte) int {
+func sniffCSV(lines [][]byte, c *decodeConfig) int {
 	if len(lines) == 0 {
 		return 0
 	}
-	d := csvDecoder{}
+	d := csvDecoder{c: c}
 	sep := csvHeaderSep(lines[0])
 	if _, ok := d.split(lines[0], sep); ok && d.mapHeader() {
 		rows := 0

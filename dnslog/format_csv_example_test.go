@@ -2,24 +2,25 @@ package dnslog_test
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
 )
 
-// A CSV export is read by its header names; add a name to CSVColumns for
-// a layout the table does not know.
-func ExampleCSVColumns() {
-	dnslog.CSVColumns["when"] = dnslog.CSVTime
-	dnslog.CSVColumns["asked by"] = dnslog.CSVClient
-	defer delete(dnslog.CSVColumns, "when")
-	defer delete(dnslog.CSVColumns, "asked by")
+// A CSV export is read by its header names; for a layout the default
+// table does not know, extend a copy of it and give it to the Reader.
+func ExampleReader_csvColumns() {
+	cols := maps.Clone(dnslog.DefaultCSVColumns)
+	cols["when"] = dnslog.CSVTime
+	cols["asked by"] = dnslog.CSVClient
 
 	const export = `When,Asked By,Domain,Type,Response Code
 2024-05-01T08:00:00Z,192.0.2.7,Updates.Example.com.,28 (AAAA),NOERROR
 2024-05-01T08:00:05Z,192.0.2.7,missing.example,A,NXDOMAIN
 `
 	r := dnslog.NewReader(strings.NewReader(export))
+	r.CSVColumns = cols
 	for ev, err := range r.All() {
 		if err != nil {
 			fmt.Println(err)

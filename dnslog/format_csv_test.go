@@ -1,6 +1,10 @@
 package dnslog
 
 import (
+	"errors"
+	"io"
+	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,15 +122,21 @@ func TestCSVDateAndTime(t *testing.T) {
 }
 
 func TestCSVCustomColumns(t *testing.T) {
-	CSVColumns["requesting host"] = CSVClient
-	CSVColumns["looked up"] = CSVName
-	defer func() {
-		delete(CSVColumns, "requesting host")
-		delete(CSVColumns, "looked up")
-	}()
-	evs, errs := tbReadAll(t, FormatCSV, "Time;Requesting Host;Looked Up\n2024-05-01T00:00:00Z;192.0.2.9;x.example\n")
-	if len(errs) != 0 || len(evs) != 1 || evs[0].Client != tbAddr("192.0.2.9") || evs[0].Name != "x.example" {
-		t.Errorf("events %+v, errors %v", evs, errs)
+	cols := maps.Clone(DefaultCSVColumns)
+	cols["requesting host"] = CSVClient
+	cols["looked up"] = CSVName
+	r := NewReader(strings.NewReader("Time;Requesting Host;Looked Up\n2024-05-01T00:00:00Z;192.0.2.9;x.example\n"))
+	r.Format = FormatCSV
+	r.CSVColumns = cols
+	evs, err := readAllEvents(r)
+	if err != nil || len(evs) != 1 || evs[0].Client != tbAddr("192.0.2.9") || evs[0].Name != "x.example" {
+		t.Errorf("events %+v, error %v", evs, err)
+	}
+	// The default mapping is untouched: the same file does not parse.
+	r = NewReader(strings.NewReader("Time;Requesting Host;Looked Up\n2024-05-01T00:00:00Z;192.0.2.9;x.example\n"))
+	r.Format = FormatCSV
+	if _, err := readAllEvents(r); err == nil {
+		t.Errorf("default columns read a layout they do not know")
 	}
 }
 
@@ -168,4 +178,19 @@ func TestCSVSniff(t *testing.T) {
 
 func FuzzCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { tbFuzzLines(t, FormatCSV, data) })
+}
+
+// readAllEvents reads r to the end, stopping at the first error.
+func readAllEvents(r *Reader) ([]Event, error) {
+	var evs []Event
+	for {
+		ev, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return evs, nil
+		}
+		if err != nil {
+			return evs, err
+		}
+		evs = append(evs, ev)
+	}
 }

@@ -29,7 +29,7 @@ import (
 // wrap at …", the field key), EVENT and Note lines, and the detail lines
 // of "details" logging are not events.
 //
-// Day/month order: WindowsDateOrder forces it. Left at DateOrderAuto, the
+// Day/month order: Reader.DateOrder forces it. Left at DateOrderAuto, the
 // order is learned from the file: a first or second field above 12 settles
 // it, and so does the date changing at midnight (the field that advances
 // by one is the day). Until it is settled, events with ambiguous dates are
@@ -50,12 +50,6 @@ const (
 	// DayFirst reads "05/03/2019" as 5 March (en-GB and most locales).
 	DayFirst
 )
-
-// WindowsDateOrder forces the day/month order of Windows DNS Server debug
-// log dates for Readers created after it is set. Dates with the year first
-// ("2024/12/2") are always year/month/day. Set it before reading, not
-// concurrently with Readers being created.
-var WindowsDateOrder DateOrder
 
 const (
 	windowsHoldLines  = 256
@@ -89,7 +83,7 @@ type windowsDecoder struct {
 }
 
 func newWindowsDecoder(c *decodeConfig) *windowsDecoder {
-	return &windowsDecoder{c: c, order: WindowsDateOrder}
+	return &windowsDecoder{c: c, order: c.dateOrder}
 }
 
 // windowsPacket is what a packet line says beyond the Event.
@@ -198,7 +192,7 @@ func (d *windowsDecoder) settle(w *windowsPacket) (bool, error) {
 		return false, nil
 	case d.order != evidence && (dt.p1 > 12 || dt.p2 > 12):
 		if d.assumed {
-			return false, badField(w.dateAt, ErrTime, "date contradicts the assumed month/day/year order; set WindowsDateOrder")
+			return false, badField(w.dateAt, ErrTime, "date contradicts the assumed month/day/year order; set Reader.DateOrder")
 		}
 		return false, badField(w.dateAt, ErrTime, "date contradicts the day/month order in use")
 	}

@@ -93,8 +93,8 @@ func TestWindowsLines(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func(o DateOrder) { WindowsDateOrder = o }(WindowsDateOrder)
-			WindowsDateOrder = tt.order
+			defer func(o DateOrder) { fmtaOrder = o }(fmtaOrder)
+			fmtaOrder = tt.order
 			got, errs := fmtaRun(t, FormatWindows, nil, 0, strings.Join(tt.in, "\n"))
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
@@ -123,7 +123,7 @@ func TestWindowsOrderBound(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	last := len(lines)
-	if err := errs[last]; len(errs) != 1 || err == nil || !strings.Contains(err.Error(), "WindowsDateOrder") {
+	if err := errs[last]; len(errs) != 1 || err == nil || !strings.Contains(err.Error(), "Reader.DateOrder") {
 		t.Errorf("errors %v, want one ErrTime on line %d", errs, last)
 	}
 }

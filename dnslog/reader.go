@@ -84,6 +84,15 @@ type Reader struct {
 	// value means runtime.GOMAXPROCS(0). In parallel mode Skipped and
 	// Errors account for a chunk when its first event is returned.
 	Parallel int
+	// CSVColumns maps lower-case CSV header names to the fields they
+	// fill, for the csv format; nil means DefaultCSVColumns. To read a
+	// layout with other names, copy DefaultCSVColumns (maps.Clone), add
+	// the names and set this field.
+	CSVColumns map[string]CSVField
+	// DateOrder forces the day/month order of Windows DNS Server debug
+	// logs, whose dates follow the server's locale; DateOrderAuto (the
+	// zero value) learns it from the file (see FormatWindows).
+	DateOrder DateOrder
 
 	src  *countingReader
 	br   *bufio.Reader
@@ -184,6 +193,8 @@ type Options struct {
 	MaxLineBytes int
 	Progress     func(bytesRead int64)
 	Parallel     int
+	CSVColumns   map[string]CSVField
+	DateOrder    DateOrder
 }
 
 // configure copies the options onto r.
@@ -196,6 +207,8 @@ func (o Options) configure(r *Reader) {
 	r.MaxLineBytes = o.MaxLineBytes
 	r.Progress = o.Progress
 	r.Parallel = o.Parallel
+	r.CSVColumns = o.CSVColumns
+	r.DateOrder = o.DateOrder
 }
 
 // OpenFile opens the named file ("-" for standard input) and returns a
@@ -309,7 +322,7 @@ func (r *Reader) start() error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	r.cfg = decodeConfig{loc: loc, year: r.Year, intern: r.in.intern}
+	r.cfg = decodeConfig{loc: loc, year: r.Year, intern: r.in.intern, csvColumns: r.CSVColumns, dateOrder: r.DateOrder}
 
 	spec, err := r.detect()
 	if err != nil {
