@@ -217,13 +217,24 @@ func bestZone(times []int64, zones []*time.Location) (*time.Location, string) {
 
 // businessShare is the share of times on Monday–Friday 09:00–18:00 in loc.
 // It reads at most 4096 times, evenly spaced, so that it stays cheap.
+//
+// The local time of each read time is its Unix second plus the zone's
+// offset, the offset being looked up once per zone period (as
+// time.Time.In does per call): for sorted times that is one lookup per
+// daylight-saving transition instead of one per time, with the same
+// weekday and hour as time.Time.In gives.
 func businessShare(times []int64, loc *time.Location) float64 {
 	step := max(1, len(times)/4096)
 	n, in := 0, 0
+	var z zoneCache
 	for i := 0; i < len(times); i += step {
-		t := time.Unix(0, times[i]).In(loc)
+		sec := floorDiv(times[i], 1e9)
+		ls := sec + z.offset(sec, loc)
+		day := floorDiv(ls, 86400)
+		hour := (ls - day*86400) / 3600
+		wd := floorMod(day+4, 7) // 1970-01-01 was a Thursday (time.Weekday 4)
 		n++
-		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && t.Hour() >= timing.BusinessStart && t.Hour() < timing.BusinessEnd {
+		if wd != int64(time.Saturday) && wd != int64(time.Sunday) && hour >= timing.BusinessStart && hour < timing.BusinessEnd {
 			in++
 		}
 	}
@@ -232,6 +243,42 @@ func businessShare(times []int64, loc *time.Location) float64 {
 	}
 	return float64(in) / float64(n)
 }
+
+// zoneCache remembers the offset of one zone period of a location: the
+// Unix seconds [start, end) where it holds.
+type zoneCache struct {
+	start, end, off int64
+	ok              bool
+}
+
+// offset returns the offset from UTC, in seconds, of loc at Unix second sec.
+func (z *zoneCache) offset(sec int64, loc *time.Location) int64 {
+	if !z.ok || sec < z.start || sec >= z.end {
+		t := time.Unix(sec, 0).In(loc)
+		_, off := t.Zone()
+		s, e := t.ZoneBounds()
+		z.off = int64(off)
+		z.start, z.end = math.MinInt64, math.MaxInt64
+		if !s.IsZero() {
+			z.start = s.Unix()
+		}
+		if !e.IsZero() {
+			z.end = e.Unix()
+		}
+		z.ok = true
+	}
+	return z.off
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func floorMod(a, b int64) int64 { return a - floorDiv(a, b)*b }
 
 // beaconLabelMin is the beacon score from which a pair's events are
 // labelled on or off the beat and its human rhythm is judged on the events
@@ -279,4 +326,3 @@ func verdict(s *Score, opts *Options) Verdict {
 	return VerdictAperiodic
 }
 
-var _ = math.Abs

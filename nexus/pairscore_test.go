@@ -94,3 +94,61 @@ func TestBestZone(t *testing.T) {
 }
 
 func sorted(x []int64) []int64 { slices.Sort(x); return x }
+
+// businessShareIn is the definition businessShare implements: one
+// time.Time.In conversion per read time.
+func businessShareIn(times []int64, loc *time.Location) float64 {
+	step := max(1, len(times)/4096)
+	n, in := 0, 0
+	for i := 0; i < len(times); i += step {
+		t := time.Unix(0, times[i]).In(loc)
+		n++
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && t.Hour() >= 9 && t.Hour() < 18 {
+			in++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(in) / float64(n)
+}
+
+// businessShare gives exactly the share of per-time conversions, across
+// daylight-saving transitions, half-hour and quarter-hour zones, negative
+// Unix times and sub-second stamps.
+func TestBusinessShareMatchesTimeIn(t *testing.T) {
+	zones := slices.Clone(DefaultZones)
+	for _, name := range []string{"Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns", "Europe/Dublin", "Africa/Casablanca"} {
+		if loc, err := time.LoadLocation(name); err == nil {
+			zones = append(zones, loc)
+		}
+	}
+	if len(zones) < 10 {
+		t.Skip("no zone database")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	starts := []int64{
+		time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC).UnixNano(),  // spring forward in Europe
+		time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).UnixNano(),  // fall back in America
+		time.Date(1969, 12, 28, 0, 0, 0, 0, time.UTC).UnixNano(), // across the epoch
+		time.Date(1931, 6, 1, 0, 0, 0, 0, time.UTC).UnixNano(),   // old offsets
+	}
+	for trial := range 200 {
+		start := starts[trial%len(starts)]
+		n := 1 + rng.IntN(9000)
+		times := make([]int64, n)
+		span := rng.Int64N(int64(60 * 24 * time.Hour))
+		for i := range times {
+			times[i] = start + rng.Int64N(span+1)
+			if rng.IntN(2) == 0 {
+				times[i] -= times[i] % int64(15*time.Minute) // on quarter hours, where zones change
+			}
+		}
+		slices.Sort(times)
+		for _, z := range zones {
+			if got, want := businessShare(times, z), businessShareIn(times, z); got != want {
+				t.Fatalf("trial %d, %s: businessShare = %v, want %v", trial, z, got, want)
+			}
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	year := fs.Int("year", 0, "year of year-less syslog stamps (default: this year)")
 	top := fs.Int("top", 0, "print only the first N pairs (default: all)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: score [flags] FILE... (- for standard input)")
 		fs.PrintDefaults()
@@ -62,6 +64,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	grouping, err := nexus.ParseGroupBy(*by)
 	if err != nil {
