@@ -325,4 +325,3 @@ func verdict(s *Score, opts *Options) Verdict {
 	}
 	return VerdictAperiodic
 }
-
