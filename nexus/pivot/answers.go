@@ -33,7 +33,7 @@ var (
 	// ErrReverse: a PTR answer's query name is under in-addr.arpa or
 	// ip6.arpa but does not spell a whole address.
 	ErrReverse = errors.New("PTR query name is not a whole reverse address")
-	// ErrQueryName: the event's query name is empty.
+	// ErrQueryName: an event with answers has an empty query name.
 	ErrQueryName = errors.New("empty query name")
 )
 
@@ -77,9 +77,11 @@ type record struct {
 	hasTTL bool
 }
 
-// Record classification: an answer's Type when the log gives it; otherwise
-// an address is A or AAAA by its family, and a name is a CNAME in answer to
-// A, AAAA or ANY queries and of the query's type for name-valued types.
+// classify reads one answer. The answer's Type is used when the log gives
+// it; otherwise an address is A or AAAA by its family, data with spaces is
+// another type's rendering (kept as text, Type 0), and a single token is a
+// CNAME target in answer to A, AAAA or ANY queries and of the query's type
+// for name-valued types (PTR, NS, MX, SRV, CNAME).
 func classify(qtype dnslog.Type, a dnslog.Answer, maxData int) (record, error) {
 	data := strings.TrimSpace(a.Data)
 	r := record{typ: a.Type, ttl: a.TTL, hasTTL: a.HasTTL}
@@ -91,11 +93,17 @@ func classify(qtype dnslog.Type, a dnslog.Answer, maxData int) (record, error) {
 	}
 	if r.typ == 0 {
 		if addr, ok := parseAddr(data); ok {
-			r.addr, r.data = addr, addr.String()
+			r.addr, r.data = addr, addrText(addr, data)
 			r.typ = dnslog.TypeA
 			if addr.Is6() {
 				r.typ = dnslog.TypeAAAA
 			}
+			return r, nil
+		}
+		if strings.ContainsAny(data, " \t") {
+			// not a name: Zeek's rendering of other types ("TXT 12 …",
+			// "RRSIG …") or free text
+			r.data = data
 			return r, nil
 		}
 		switch qtype {
@@ -121,7 +129,7 @@ func classify(qtype dnslog.Type, a dnslog.Answer, maxData int) (record, error) {
 		if !ok || addr.Is4() != (r.typ == dnslog.TypeA) {
 			return r, ErrAddr
 		}
-		r.addr, r.data = addr, addr.String()
+		r.addr, r.data = addr, addrText(addr, data)
 	case dnslog.TypeCNAME, dnslog.TypePTR, dnslog.TypeNS, 39:
 		n, ok := normalizeName(data)
 		if !ok {
@@ -170,6 +178,16 @@ func parseAddr(s string) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	return a.Unmap(), true
+}
+
+// addrText returns addr's canonical text, reusing s when it is already
+// that text.
+func addrText(addr netip.Addr, s string) string {
+	var buf [64]byte
+	if b := addr.AppendTo(buf[:0]); string(b) != s {
+		return string(b)
+	}
+	return s
 }
 
 // looksLikeName reports whether s could be a domain name: one token of
@@ -231,12 +249,21 @@ func normalizeName(s string) (string, bool) {
 }
 
 // ReverseAddr returns the address a reverse-lookup name spells:
-// "29.133.216.66.in-addr.arpa" gives 66.216.133.29 and the 32 nibbles of an
-// ip6.arpa name give an IPv6 address. It reports false for any other name,
+// "29.133.216.66.in-addr.arpa" gives 66.216.133.29, the RFC 2317 classless
+// form "29.0/25.133.216.66.in-addr.arpa" (or "29.0-25…") the same, and the
+// 32 nibbles of an ip6.arpa name give an IPv6 address. It reports false for any other name,
 // including partial reverse names such as "133.216.66.in-addr.arpa".
 func ReverseAddr(name string) (netip.Addr, bool) {
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	if rest, ok := strings.CutSuffix(name, ".in-addr.arpa"); ok {
+		// RFC 2317 classless delegation: "29.0/25.133.216.66" or
+		// "29.0-25.133.216.66" — the host octet, the delegated block's
+		// label, then the network's three octets.
+		if host, tail, ok := strings.Cut(rest, "."); ok {
+			if block, net, ok := strings.Cut(tail, "."); ok && strings.ContainsAny(block, "/-") {
+				rest = host + "." + net
+			}
+		}
 		var b [4]byte
 		i := 3
 		for label := range strings.SplitSeq(rest, ".") {

@@ -372,7 +372,11 @@ func (h *History) Add(ev *dnslog.Event) {
 	h.init()
 	h.events++
 	if ev.Name == "" {
-		h.bad(ev, "", ErrQueryName)
+		// Zeek logs some exchanges without a query; only answers
+		// without a name to bind them to are malformed.
+		if len(ev.Answers) > 0 {
+			h.bad(ev, ev.Answers[0].Data, ErrQueryName)
+		}
 		return
 	}
 	maxAns := orDefault(h.MaxAnswers, DefaultMaxAnswers)

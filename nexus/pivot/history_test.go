@@ -173,7 +173,7 @@ func TestMalformed(t *testing.T) {
 	l.add(0, "29.133.216.in-addr.arpa", dnslog.TypePTR, dnslog.RCodeNoError, "host.example.com")     // 5 partial reverse
 	l.add(0, "e.example.com", dnslog.TypeMX, dnslog.RCodeNoError, "MX x mail.example.com")           // 6 bad preference
 	l.add(0, "f.example.com", dnslog.TypeA, dnslog.RCodeNoError, "")                                 // 7 empty
-	l.add(0, "", dnslog.TypeA, dnslog.RCodeNoError)                                                  // 8 no name
+	l.add(0, "", dnslog.TypeA, dnslog.RCodeNoError, "192.0.2.1")                                     // 8 no name
 	l.add(0, "g.example.com", dnslog.TypeA, dnslog.RCodeNoError, "A "+strings.Repeat("1", 600))      // 9 too long
 	l.add(0, "h.example.com", dnslog.TypeA, dnslog.RCodeNoError, "h1.example.com", "h2.example.com", // 10 chain of 3 > MaxChain 2
 		"h3.example.com", "192.0.2.8")
@@ -195,7 +195,7 @@ func TestMalformed(t *testing.T) {
 		`t.log:5: 29.133.216.in-addr.arpa: answer "host.example.com": PTR query name is not a whole reverse address`,
 		`t.log:6: e.example.com: answer "x mail.example.com": bad name in answer`,
 		`t.log:7: f.example.com: empty answer`,
-		`t.log:8: empty query name`,
+		`t.log:8: answer "192.0.2.1": empty query name`,
 		`t.log:9: g.example.com: answer "` + strings.Repeat("1", 64) + `": answer data too long`,
 		`t.log:10: h.example.com: answer "h3.example.com": CNAME chain too long`,
 	}

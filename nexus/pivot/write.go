@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,17 +166,33 @@ func distinct(a, b dnslog.Position) []dnslog.Position {
 	return []dnslog.Position{a, b}
 }
 
-// others lists the names other than name bound to addr, with the day each
-// was first seen.
+// others lists the names other than name bound to addr, each with its
+// binding types and the day it was first seen.
 func others(h *History, addr netip.Addr, name string) string {
-	var out []string
-	seen := make(map[string]bool)
-	for _, b := range h.Addr(addr) {
-		if b.Name == name || b.Via == name || seen[b.Name] {
+	type agg struct {
+		types []string
+		first time.Time
+	}
+	var order []string
+	seen := make(map[string]*agg)
+	for _, b := range h.Addr(addr) { // sorted by first seen
+		if b.Name == name || b.Via == name {
 			continue
 		}
-		seen[b.Name] = true
-		out = append(out, fmt.Sprintf("%s (%s, from %s)", b.Name, typeText(b.Type), b.First.UTC().Format(time.DateOnly)))
+		a := seen[b.Name]
+		if a == nil {
+			a = &agg{first: b.First}
+			seen[b.Name] = a
+			order = append(order, b.Name)
+		}
+		if t := typeText(b.Type); !slices.Contains(a.types, t) {
+			a.types = append(a.types, t)
+		}
+	}
+	out := make([]string, len(order))
+	for i, n := range order {
+		a := seen[n]
+		out[i] = fmt.Sprintf("%s (%s, from %s)", n, strings.Join(a.types, ", "), a.first.UTC().Format(time.DateOnly))
 	}
 	return strings.Join(out, "; ")
 }
