@@ -64,12 +64,18 @@ func (a *PairAccumulator) Add(ev *dnslog.Event, l Limits) {
 }
 
 func (a *PairAccumulator) add(ev *dnslog.Event, t int64, l Limits) {
+	a.addName(ev.Name, l.names())
+	a.addSeen(ev, t, l)
+}
+
+// addSeen adds an event whose name has been added before: adding a name
+// again never changes Names or NamesTruncated.
+func (a *PairAccumulator) addSeen(ev *dnslog.Event, t int64, l Limits) {
 	a.Events++
 	a.Times = append(a.Times, t)
 	if max := l.events(); len(a.Times) >= 2*max {
 		a.trim(max)
 	}
-	a.addName(ev.Name, l.names())
 	a.addType(ev.Type)
 	a.addRCode(ev.RCode, 1)
 	for i := range ev.Answers {
@@ -166,6 +172,11 @@ const maxTypes = 32
 func (a *PairAccumulator) addType(t dnslog.Type) {
 	if t == 0 {
 		return
+	}
+	for _, x := range a.Types {
+		if x == t {
+			return
+		}
 	}
 	i, found := slices.BinarySearch(a.Types, t)
 	if found || len(a.Types) >= maxTypes {

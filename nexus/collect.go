@@ -96,6 +96,14 @@ type Collector struct {
 	// MaxPairs caps the number of pairs (0 means DefaultMaxPairs). Events of
 	// new pairs past the cap are counted in Dropped and otherwise ignored.
 	MaxPairs int
+	// Shards, when greater than 1, makes the Collector keep one shard of
+	// the pairs: those whose ShardOf(client, key, Shards) is Shard, key
+	// being the pair's domain or name. Events of other pairs are counted
+	// by OtherShards and otherwise ignored (Names then lists the names of
+	// the shard's pairs only). Collectors of the shards 0 … Shards−1 of
+	// one stream hold every pair exactly once; see Rerank for scoring them
+	// separately and ranking the pairs together.
+	Shard, Shards int
 
 	clients   []netip.Addr
 	clientID  map[netip.Addr]uint32
@@ -107,7 +115,33 @@ type Collector struct {
 	pairs     []pairState
 	dropped   int64
 	added     int64
+	other     int64
+	// seen maps a (client, query name) already added to the index of its
+	// pair and of the name, so that a repeated lookup costs one map access
+	// (see Add). At most maxSeen entries.
+	seen map[clientName]seenRef
 }
+
+// clientName is a client address and a query name.
+type clientName struct {
+	client netip.Addr
+	name   string
+}
+
+// seenRef locates a (client, name) seen before: pair is its pair's index
+// in pairs (or otherShard), name its index in names (or noName).
+type seenRef struct {
+	pair, name uint32
+}
+
+const (
+	otherShard = ^uint32(0)
+	noName     = ^uint32(0)
+	// maxSeen bounds the (client, name) index: about 64 bytes an entry, so
+	// at most 256 MiB. Past it, new combinations take the slower path of
+	// three map accesses, with the same result.
+	maxSeen = 1 << 22
+)
 
 type pairState struct {
 	client, key uint32
@@ -122,6 +156,7 @@ func (c *Collector) init() {
 		c.keyID = make(map[string]uint32)
 		c.nameIdx = make(map[string]uint32)
 		c.pairIndex = make(map[uint64]uint32)
+		c.seen = make(map[clientName]seenRef)
 	}
 }
 
@@ -152,6 +187,11 @@ func (c *Collector) maxPairs() int {
 
 // Add adds one event. Events without a valid client address or name are
 // counted in Dropped.
+//
+// Cost: a lookup of a (client, name) seen before is one map access plus
+// the append of its time; the first lookup of a combination also resolves
+// the client, the name's pair key (RegistrableDomain, once per distinct
+// name) and the pair.
 func (c *Collector) Add(ev *dnslog.Event) {
 	c.init()
 	c.added++
@@ -159,9 +199,33 @@ func (c *Collector) Add(ev *dnslog.Event) {
 		c.dropped++
 		return
 	}
-	cid := c.clientIDFor(ev.Client)
 	t := ev.Time.UnixNano()
-	kid := c.nameKeyID(ev.Name, cid, t)
+	if r, ok := c.seen[clientName{ev.Client, ev.Name}]; ok {
+		if r.pair == otherShard {
+			c.other++
+			return
+		}
+		if r.name != noName {
+			c.names[r.name].observe(t)
+		}
+		// The name is already among the pair's names (or was pushed out
+		// by smaller ones, which adding it again would not change), and
+		// among the name's clients: only the rest of the event counts.
+		c.pairs[r.pair].acc.addSeen(ev, t, c.limits())
+		return
+	}
+	cid := c.clientIDFor(ev.Client)
+	ni, kid := c.nameKeyID(ev.Name, t)
+	if c.Shards > 1 && ShardOf(ev.Client, c.keys[kid], c.Shards) != c.Shard {
+		c.other++
+		c.remember(ev, seenRef{otherShard, ni})
+		return
+	}
+	if ni != noName {
+		n := &c.names[ni]
+		n.observe(t)
+		c.addNameClient(n, cid)
+	}
 	pk := uint64(cid)<<32 | uint64(kid)
 	pi, ok := c.pairIndex[pk]
 	if !ok {
@@ -174,11 +238,44 @@ func (c *Collector) Add(ev *dnslog.Event) {
 		c.pairIndex[pk] = pi
 	}
 	c.pairs[pi].acc.add(ev, t, c.limits())
+	c.remember(ev, seenRef{pi, ni})
 }
 
-// nameKeyID returns the key id of a query name, recording the name's
-// statistics.
-func (c *Collector) nameKeyID(name string, cid uint32, t int64) uint32 {
+// remember records a (client, name) combination in the seen index while
+// it has room.
+func (c *Collector) remember(ev *dnslog.Event, r seenRef) {
+	if len(c.seen) < maxSeen {
+		c.seen[clientName{ev.Client, ev.Name}] = r
+	}
+}
+
+// ShardOf returns the shard, in [0, n), of the pair (client, key): the
+// 64-bit FNV-1a hash of the client's 16-byte form (IPv4 addresses
+// IPv4-mapped) followed by the key's bytes, modulo n. It is the same in
+// every process and on every machine, so that processes given the same
+// n and different shards split a set of logs by pair without talking to
+// each other. n ≤ 1 gives 0.
+func ShardOf(client netip.Addr, key string, n int) int {
+	if n <= 1 {
+		return 0
+	}
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+	)
+	h := uint64(offset64)
+	for _, b := range client.As16() {
+		h = (h ^ uint64(b)) * prime64
+	}
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint64(key[i])) * prime64
+	}
+	return int(h % uint64(n))
+}
+
+// nameKeyID returns the index of a query name in names (noName when the
+// table is full) and its key id.
+func (c *Collector) nameKeyID(name string, t int64) (uint32, uint32) {
 	ni, ok := c.nameIdx[name]
 	if !ok {
 		key := name
@@ -187,18 +284,20 @@ func (c *Collector) nameKeyID(name string, cid uint32, t int64) uint32 {
 		}
 		kid := c.keyIDFor(key)
 		if len(c.names) >= maxNameTable {
-			return kid
+			return noName, kid
 		}
 		ni = uint32(len(c.names))
 		c.names = append(c.names, nameState{name: name, key: kid, first: t, last: t})
 		c.nameIdx[name] = ni
 	}
-	n := &c.names[ni]
+	return ni, c.names[ni].key
+}
+
+// observe counts one lookup of the name at t.
+func (n *nameState) observe(t int64) {
 	n.count++
 	n.first = min(n.first, t)
 	n.last = max(n.last, t)
-	c.addNameClient(n, cid)
-	return n.key
 }
 
 func (c *Collector) keyIDFor(key string) uint32 {
@@ -274,6 +373,7 @@ func (c *Collector) Merge(o *Collector) error {
 	c.init()
 	c.added += o.added
 	c.dropped += o.dropped
+	c.other += o.other
 	for i := range o.pairs {
 		op := &o.pairs[i]
 		addr := o.clients[op.client]
@@ -351,6 +451,10 @@ func (c *Collector) Names() []Name {
 
 // Added reports how many events were passed to Add (and merged in).
 func (c *Collector) Added() int64 { return c.added }
+
+// OtherShards reports how many events were ignored because their pair
+// belongs to another shard (see Shards).
+func (c *Collector) OtherShards() int64 { return c.other }
 
 // Dropped reports how many events were ignored: without a client address
 // or name, or of new pairs past MaxPairs.

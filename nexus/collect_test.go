@@ -1,8 +1,11 @@
 package nexus
 
 import (
+	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +146,122 @@ func TestCollectorMergeEqualsOnePass(t *testing.T) {
 			t.Fatalf("trial %d: merged names differ from one pass (-one +merged):\n%s", trial, diff)
 		}
 	}
+}
+
+// randomEvents makes n events of a few clients and names, with repeats,
+// several names per domain, types, response codes, TTLs and servers.
+func randomEvents(rng *rand.Rand, n int) []dnslog.Event {
+	names := []string{"a.example.com", "b.example.com", "c.example.com", "d.example.com", "www.example.org", "x.example.net", "y.example.net"}
+	var events []dnslog.Event
+	for range n {
+		name := names[rng.IntN(len(names))]
+		client := netip.AddrFrom4([4]byte{192, 0, 2, byte(rng.IntN(12))})
+		ev := testEvent(name, client.String(), rng.Int64N(1e6))
+		ev.Type = dnslog.Type(1 + rng.IntN(3)*27)
+		ev.RCode = dnslog.RCode(rng.IntN(4) - 1)
+		ev.Answers = []dnslog.Answer{{TTL: uint32(rng.IntN(600)), HasTTL: true}}
+		ev.Server = netip.AddrFrom4([4]byte{203, 0, 113, byte(rng.IntN(3))})
+		events = append(events, ev)
+	}
+	return events
+}
+
+// The Collector gives each pair what a PairAccumulator fed the pair's
+// events one by one gives (the Collector skips work for repeated
+// (client, name) combinations; the accumulator does all of it).
+func TestCollectorMatchesAccumulators(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	events := randomEvents(rng, 5000)
+	lim := Limits{MaxEvents: 50, MaxNames: 2}
+	c := Collector{MaxEventsPerPair: lim.MaxEvents, MaxNamesPerPair: lim.MaxNames}
+	type key struct {
+		client netip.Addr
+		domain string
+	}
+	accs := map[key]*PairAccumulator{}
+	for i := range events {
+		c.Add(&events[i])
+		k := key{events[i].Client, RegistrableDomain(events[i].Name)}
+		if accs[k] == nil {
+			accs[k] = &PairAccumulator{}
+		}
+		accs[k].Add(&events[i], lim)
+	}
+	var want []Pair
+	for k, a := range accs {
+		want = append(want, a.Pair(k.client, k.domain, lim))
+	}
+	slices.SortFunc(want, func(a, b Pair) int {
+		if c := a.Client.Compare(b.Client); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Domain, b.Domain)
+	})
+	if diff := cmp.Diff(want, c.Pairs(), addrCmp); diff != "" {
+		t.Errorf("Collector pairs differ from per-pair accumulators (-want +got):\n%s", diff)
+	}
+}
+
+// The shards of a stream hold every pair of it exactly once, with the
+// same content as one unsharded Collector.
+func TestCollectorShards(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	events := randomEvents(rng, 3000)
+	var one Collector
+	for i := range events {
+		one.Add(&events[i])
+	}
+	const n = 3
+	var union []Pair
+	var other int64
+	for i := range n {
+		c := Collector{Shard: i, Shards: n}
+		for j := range events {
+			c.Add(&events[j])
+		}
+		if c.Len() == 0 || c.Len() == one.Len() {
+			t.Errorf("shard %d of %d holds %d of %d pairs", i, n, c.Len(), one.Len())
+		}
+		for _, p := range c.Pairs() {
+			if s := ShardOf(p.Client, p.Domain, n); s != i {
+				t.Errorf("shard %d holds %s %s of shard %d", i, p.Client, p.Domain, s)
+			}
+		}
+		union = append(union, c.Pairs()...)
+		other += c.OtherShards()
+	}
+	slices.SortFunc(union, func(a, b Pair) int {
+		if c := a.Client.Compare(b.Client); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Domain, b.Domain)
+	})
+	if diff := cmp.Diff(one.Pairs(), union, addrCmp); diff != "" {
+		t.Errorf("union of the shards (-one +shards):\n%s", diff)
+	}
+	if other != (n-1)*int64(len(events)) {
+		t.Errorf("OtherShards sum to %d, want %d", other, (n-1)*len(events))
+	}
+}
+
+func TestShardOf(t *testing.T) {
+	// Fixed values: the hash must not change between versions, or shards
+	// written by different builds would not fit together.
+	a := netip.MustParseAddr("192.0.2.1")
+	got := []int{ShardOf(a, "example.com", 7), ShardOf(a, "example.org", 7), ShardOf(netip.MustParseAddr("2001:db8::1"), "example.com", 7), ShardOf(a, "example.com", 1)}
+	want := []int{shardOfRef(a, "example.com", 7), shardOfRef(a, "example.org", 7), shardOfRef(netip.MustParseAddr("2001:db8::1"), "example.com", 7), 0}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ShardOf (-want +got):\n%s", diff)
+	}
+}
+
+// shardOfRef is ShardOf's definition through hash/fnv.
+func shardOfRef(a netip.Addr, key string, n int) int {
+	h := fnv.New64a()
+	b := a.As16()
+	h.Write(b[:])
+	h.Write([]byte(key))
+	return int(h.Sum64() % uint64(n))
 }
 
 func TestRegistrableDomain(t *testing.T) {

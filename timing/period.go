@@ -3,6 +3,7 @@ package timing
 import (
 	"math"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -209,6 +210,9 @@ func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64
 		return Period{P: 1}, offBeat
 	}
 	all, odd, even := binGaps(times, lo, hi)
+	defer all.release()
+	defer odd.release()
+	defer even.release()
 	best, ok := all.search(lo, hi)
 	if !ok {
 		return Period{P: 1}, offBeat
@@ -254,7 +258,20 @@ type gapBins struct {
 	short float64   // gaps below the histogram range (counted as off-beat)
 	long  float64   // gaps above it (neutral)
 	total float64
+	buf   *binBuf // where the slices come from, returned by release
 }
+
+// binBuf holds the storage of a gapBins for reuse: a histogram covers about
+// 1,300 bins for a week of events, far more than a short sequence fills, so
+// the bins are taken zeroed from a pool and only the filled ones are cleared
+// on release.
+type binBuf struct {
+	cnt, sum     []float64 // all zero while pooled
+	idx          []int
+	cum, mean, n []float64
+}
+
+var binPool = sync.Pool{New: func() any { return new(binBuf) }}
 
 const binShift = 52 - 6
 
@@ -262,7 +279,28 @@ func binKey(g float64) uint64 { return math.Float64bits(g) >> binShift }
 
 func newGapBins(lo, hi float64) gapBins {
 	a, b := binKey(lo), binKey(hi)
-	return gapBins{base: a, cnt: make([]float64, b-a+1), sum: make([]float64, b-a+1)}
+	m := int(b - a + 1)
+	buf := binPool.Get().(*binBuf)
+	if cap(buf.cnt) < m {
+		buf.cnt, buf.sum = make([]float64, m), make([]float64, m)
+	}
+	return gapBins{base: a, cnt: buf.cnt[:m], sum: buf.sum[:m], idx: buf.idx[:0],
+		cum: buf.cum[:0], mean: buf.mean[:0], n: buf.n[:0], buf: buf}
+}
+
+// release clears the filled bins and returns the storage to the pool; h
+// must not be used afterwards.
+func (h *gapBins) release() {
+	buf := h.buf
+	if buf == nil {
+		return
+	}
+	for _, i := range h.idx {
+		h.cnt[i], h.sum[i] = 0, 0
+	}
+	buf.idx, buf.cum, buf.mean, buf.n = h.idx, h.cum, h.mean, h.n
+	*h = gapBins{}
+	binPool.Put(buf)
 }
 
 func (h *gapBins) add(g float64) {
@@ -278,20 +316,24 @@ func (h *gapBins) add(g float64) {
 	case k-h.base >= uint64(len(h.cnt)):
 		h.long++
 	default:
-		h.cnt[k-h.base]++
-		h.sum[k-h.base] += g
+		i := int(k - h.base)
+		if h.cnt[i] == 0 {
+			h.idx = append(h.idx, i)
+		}
+		h.cnt[i]++
+		h.sum[i] += g
 	}
 }
 
+// finish sorts the filled bins and computes their running counts and means.
 func (h *gapBins) finish() {
+	slices.Sort(h.idx)
 	h.cum = append(h.cum, 0)
-	for i, c := range h.cnt {
-		if c > 0 {
-			h.idx = append(h.idx, i)
-			h.cum = append(h.cum, h.cum[len(h.cum)-1]+c)
-			h.mean = append(h.mean, h.sum[i]/c)
-			h.n = append(h.n, c)
-		}
+	for _, i := range h.idx {
+		c := h.cnt[i]
+		h.cum = append(h.cum, h.cum[len(h.cum)-1]+c)
+		h.mean = append(h.mean, h.sum[i]/c)
+		h.n = append(h.n, c)
 	}
 }
 
