@@ -173,6 +173,15 @@ func parseAddr(s string) (netip.Addr, bool) {
 	if len(s) < 2 || len(s) > 45 {
 		return netip.Addr{}, false
 	}
+	// Names are far more common than bad addresses: turn them away
+	// before ParseAddr, which allocates its error.
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', c == '.', c == ':', 'a' <= c && c <= 'f', 'A' <= c && c <= 'F':
+		default:
+			return netip.Addr{}, false
+		}
+	}
 	a, err := netip.ParseAddr(s)
 	if err != nil || a.Zone() != "" {
 		return netip.Addr{}, false

@@ -25,6 +25,9 @@ var companySuffixes = map[string]bool{
 // distance stays cheap on hostile records.
 const maxMatchRunes = 128
 
+// maxMatchWords bounds the words compared one by one (MatchContains).
+const maxMatchWords = 64
+
 // NormalizeOrg reduces an organisation or person name to the words that
 // identify it: lower case, punctuation and symbols as spaces, runs of
 // single letters joined ("L.L.C." → "llc"), a leading "the" and trailing
@@ -161,7 +164,7 @@ func MatchOrg(query, candidate string, opts MatchOptions) (MatchKind, int, bool)
 		}
 		return MatchFuzzy, d, true
 	}
-	if opts.Whole || len(c) > 64 {
+	if opts.Whole || len(c) > maxMatchWords || len(q) > maxMatchWords {
 		return "", 0, false
 	}
 	total := 0
