@@ -289,6 +289,7 @@ type History struct {
 	bindings map[bindingKey]*Binding
 	byName   map[string][]*Binding
 	byAddr   map[netip.Addr][]*Binding
+	aliases  map[string][]*Binding // CNAME bindings by target
 	series   map[seriesKey]*Series
 	seriesOf map[string][]*Series
 
@@ -325,6 +326,7 @@ func (h *History) init() {
 		h.bindings = make(map[bindingKey]*Binding)
 		h.byName = make(map[string][]*Binding)
 		h.byAddr = make(map[netip.Addr][]*Binding)
+		h.aliases = make(map[string][]*Binding)
 		h.series = make(map[seriesKey]*Series)
 		h.seriesOf = make(map[string][]*Series)
 	}
@@ -478,6 +480,9 @@ func (h *History) bind(ev *dnslog.Event, r record, name, via string) {
 		if b.Addr.IsValid() {
 			h.byAddr[b.Addr] = append(h.byAddr[b.Addr], b)
 		}
+		if b.Type == dnslog.TypeCNAME {
+			h.aliases[b.Target] = append(h.aliases[b.Target], b)
+		}
 	}
 	b.Count++
 	if ev.Time.Before(b.First) {
@@ -611,10 +616,8 @@ type NameHistory struct {
 func (h *History) Name(name string) *NameHistory {
 	bs, ss := h.byName[name], h.seriesOf[name]
 	var aliases []Binding
-	for _, b := range h.bindings {
-		if b.Type == dnslog.TypeCNAME && b.Target == name {
-			aliases = append(aliases, copyBinding(b))
-		}
+	for _, b := range h.aliases[name] {
+		aliases = append(aliases, copyBinding(b))
 	}
 	if bs == nil && ss == nil && aliases == nil {
 		return nil

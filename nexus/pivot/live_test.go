@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/netip"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -112,6 +113,22 @@ func TestResolverPivot(t *testing.T) {
 	}
 	if ms := h.Mail(nil, MailOptions{MXOnly: true}); len(ms) != 1 || len(ms[0].Addrs) != 2 {
 		t.Errorf("Mail from live answers: %+v", ms)
+	}
+
+	var md, js strings.Builder
+	if err := WriteLive(&md, recs[7:8]); err != nil {
+		t.Fatal(err)
+	}
+	if want := "| example.com | MX | NOERROR | MX 10 mail1.example.com | " + addr + " |"; !strings.Contains(md.String(), want) {
+		t.Errorf("WriteLive lacks %q:\n%s", want, md.String())
+	}
+	if err := WriteJSON(&js, recs[7]); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"type": "MX"`, `"rcode": "NOERROR"`, `"MX 10 mail1.example.com"`} {
+		if !strings.Contains(js.String(), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, js.String())
+		}
 	}
 
 	rec, err := r.Query(ctx, "www.example.com", dnslog.TypeA)
