@@ -154,6 +154,8 @@ type Series struct {
 	Count int64       `json:"count"` // events
 	First time.Time   `json:"first"`
 	Last  time.Time   `json:"last"`
+	// FirstPos is where the earliest lookup was read.
+	FirstPos dnslog.Position `json:"first_pos"`
 	// Answered counts events with answers, NXDomain those with NXDOMAIN,
 	// NoData NOERROR events without answers, Failed other response codes
 	// (SERVFAIL, REFUSED, …), and Unknown events whose log records no
@@ -516,7 +518,7 @@ func (h *History) addSeries(ev *dnslog.Event, recs []record, hadAnswers bool) {
 			h.dropped++
 			return
 		}
-		s = &Series{Name: ev.Name, Type: ev.Type, First: ev.Time, Last: ev.Time}
+		s = &Series{Name: ev.Name, Type: ev.Type, First: ev.Time, Last: ev.Time, FirstPos: ev.Pos}
 		h.series[k] = s
 		h.seriesOf[ev.Name] = append(h.seriesOf[ev.Name], s)
 	}
@@ -525,7 +527,7 @@ func (h *History) addSeries(ev *dnslog.Event, recs []record, hadAnswers bool) {
 		s.OutOfOrder++
 	}
 	if ev.Time.Before(s.First) {
-		s.First = ev.Time
+		s.First, s.FirstPos = ev.Time, ev.Pos
 	}
 	if ev.Time.After(s.Last) {
 		s.Last = ev.Time

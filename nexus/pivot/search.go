@@ -92,8 +92,7 @@ func (h Hit) MarshalJSON() ([]byte, error) {
 
 // Search returns every query name, answer and PTR host name that matches
 // q, sorted by domain, text, field and type. Hits on query names carry the
-// series' first position (the History keeps positions per period, not per
-// event).
+// position of the name's earliest lookup of that type.
 func (h *History) Search(q Query) []Hit {
 	fields := q.Fields
 	if fields == 0 {
@@ -106,10 +105,7 @@ func (h *History) Search(q Query) []Hit {
 				continue
 			}
 			hit := Hit{Field: FieldQuery, Text: s.Name, Domain: registrable(s.Name), Name: s.Name, Type: s.Type,
-				First: s.First, Last: s.Last, Count: s.Count}
-			if len(s.Periods) > 0 {
-				hit.Positions = []dnslog.Position{s.Periods[0].FirstPos}
-			}
+				First: s.First, Last: s.Last, Count: s.Count, Positions: []dnslog.Position{s.FirstPos}}
 			out = append(out, hit)
 		}
 	}
