@@ -93,6 +93,9 @@ func TestPeriodsAndChanges(t *testing.T) {
 	if diff := cmp.Diff(want, s.Periods); diff != "" {
 		t.Errorf("periods (-want +got):\n%s", diff)
 	}
+	if got := s.Periods[1].Addrs(); len(got) != 2 || got[0].String() != "192.0.2.1" || got[1].String() != "192.0.2.7" {
+		t.Errorf("second period's Addrs() = %v", got)
+	}
 	counts := [5]int64{s.Answered, s.NXDomain, s.NoData, s.Failed, s.Unknown}
 	if diff := cmp.Diff([5]int64{5, 1, 1, 1, 0}, counts); diff != "" {
 		t.Errorf("answered, nxdomain, nodata, failed, unknown (-want +got):\n%s", diff)

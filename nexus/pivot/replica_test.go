@@ -251,4 +251,13 @@ func TestSearch(t *testing.T) {
 	if len(ptr) != 1 || ptr[0].Addr != netip.MustParseAddr("192.0.2.1") || ptr[0].Name != "1.2.0.192.in-addr.arpa" {
 		t.Errorf("PTR hit = %+v", ptr)
 	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, ptr); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"field": "ptr"`, `"type": "PTR"`, `"addr": "192.0.2.1"`, `"domain": "gamma.co.uk"`} {
+		if !bytes.Contains(js.Bytes(), []byte(want)) {
+			t.Errorf("hit JSON lacks %s:\n%s", want, js.String())
+		}
+	}
 }
