@@ -1,6 +1,9 @@
 package nexus
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
@@ -10,7 +13,9 @@ import (
 	"time"
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
+	"github.com/dnsnexus/dnsnexus/internal/synth"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func testEvent(name, client string, sec int64) dnslog.Event {
@@ -275,5 +280,134 @@ func TestRegistrableDomain(t *testing.T) {
 		if got := RegistrableDomain(in); got != want {
 			t.Errorf("RegistrableDomain(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// mixedEvents returns lookups with every verdict (the short labelled
+// preset: beacons, people, mixed, Poisson, shift work, cached use) and
+// domains shared by several clients (a synth.Stream sample), as a reader
+// would return them.
+func mixedEvents(t *testing.T) []dnslog.Event {
+	t.Helper()
+	var out []dnslog.Event
+	d := synth.Labelled(synth.Config{Seed: 3, Preset: synth.Short})
+	for _, e := range d.Events {
+		out = append(out, dnslog.Event{Time: e.Time, Client: e.Client, Server: e.Server, Name: e.Name, Type: dnslog.Type(e.Type),
+			RCode: dnslog.RCodeUnknown, Answers: []dnslog.Answer{{TTL: e.TTL, HasTTL: true}}})
+	}
+	var buf bytes.Buffer
+	if err := synth.Stream(context.Background(), synth.StreamConfig{N: 100_000, Pairs: 600, Seed: 5, Format: synth.Zeek}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	r := dnslog.NewReader(&buf)
+	for ev, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func scoresOf(t *testing.T, c *Collector) []Score {
+	t.Helper()
+	s, err := ScorePairs(context.Background(), c.Pairs(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func jsonOf(scores []Score) []PairJSON {
+	out := make([]PairJSON, len(scores))
+	for i := range scores {
+		out[i] = scores[i].JSON()
+	}
+	return out
+}
+
+// Accumulating any split of a stream separately and merging the
+// Collectors gives the same scores, verdicts and ranking as one pass.
+func TestMergedCollectorsScoreAsOnePass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores a few thousand pairs several times")
+	}
+	events := mixedEvents(t)
+	var one Collector
+	for i := range events {
+		one.Add(&events[i])
+	}
+	want := scoresOf(t, &one)
+	verdicts := map[Verdict]int{}
+	for _, s := range want {
+		verdicts[s.Verdict]++
+	}
+	if len(verdicts) < 4 {
+		t.Fatalf("test data has verdicts %v; want at least four kinds", verdicts)
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{2, 5} {
+		shards := make([]Collector, n)
+		for i := range events {
+			shards[rng.IntN(n)].Add(&events[i])
+		}
+		var merged Collector
+		for i := range shards {
+			if err := merged.Merge(&shards[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := scoresOf(t, &merged)
+		if diff := cmp.Diff(want, got, addrCmp, cmpopts.EquateComparable(netip.Prefix{}), cmp.AllowUnexported(Score{})); diff != "" {
+			t.Fatalf("%d random shards merged: scores differ from one pass (-one +merged):\n%s", n, diff)
+		}
+	}
+}
+
+// Scoring the shards of a stream in separate runs, writing them as
+// ShardJSON lines and reranking them gives the JSON lines of one run
+// over the whole stream.
+func TestShardedRerankEqualsOneRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scores a few thousand pairs several times")
+	}
+	events := mixedEvents(t)
+	var one Collector
+	for i := range events {
+		one.Add(&events[i])
+	}
+	want := jsonOf(scoresOf(t, &one))
+	for _, n := range []int{2, 3, 7} {
+		var lines []ShardJSON
+		for i := range n {
+			c := Collector{Shard: i, Shards: n}
+			for j := range events {
+				c.Add(&events[j])
+			}
+			scores := scoresOf(t, &c)
+			for k := range scores {
+				b, err := json.Marshal(scores[k].ShardJSON())
+				if err != nil {
+					t.Fatal(err)
+				}
+				var back ShardJSON
+				if err := json.Unmarshal(b, &back); err != nil {
+					t.Fatal(err)
+				}
+				lines = append(lines, back)
+			}
+		}
+		rng := rand.New(rand.NewPCG(uint64(n), 1))
+		rng.Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+		got, err := Rerank(lines, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%d shards reranked differ from one run (-one +reranked):\n%s", n, diff)
+		}
+	}
+	if _, err := Rerank([]ShardJSON{{PairJSON: want[0]}, {PairJSON: want[0]}}, Options{}); err == nil {
+		t.Error("Rerank accepted a pair twice")
 	}
 }

@@ -308,15 +308,24 @@ func periodBeacon(p timing.Period) float64 {
 
 // verdict classifies a scored pair once its q-value is known.
 func verdict(s *Score, opts *Options) Verdict {
-	if s.Features.Folded < max(opts.MinEvents, timing.MinPeriodEvents) || s.Beacon == 0 && s.Human == 0 && s.P == 1 && len(s.Evidence) > 0 && s.Features.PeriodScore == 0 && s.Features.DayP == 0 {
-		if s.Features.Folded < max(opts.MinEvents, timing.MinPeriodEvents) {
-			return VerdictInsufficient
-		}
+	return verdictOf(s.Features.Folded, s.Q, s.Beacon, s.Human, s.CacheGated, s.offBeat, opts)
+}
+
+// verdictOf is the verdict of a pair with folded events after folding,
+// q-value q, scores beacon and human, cache gating and offBeat events off
+// the beat: insufficient below the fewest events; beacon when the period
+// is significant (q ≤ Alpha) and regular (Beacon ≥ 0.25) and not
+// explained by a cache; mixed when, besides, the events off the beat
+// (at least MinPeriodEvents of them) follow a human rhythm (Human ≥ 0.3);
+// human when only that holds; aperiodic otherwise.
+func verdictOf(folded int, q, beacon, human float64, cacheGated bool, offBeat int, opts *Options) Verdict {
+	if folded < max(opts.MinEvents, timing.MinPeriodEvents) {
+		return VerdictInsufficient
 	}
-	periodic := s.Q <= opts.alpha() && s.Beacon >= beaconLabelMin && !s.CacheGated
-	humanLike := s.Human >= 0.3
+	periodic := q <= opts.alpha() && beacon >= beaconLabelMin && !cacheGated
+	humanLike := human >= 0.3
 	switch {
-	case periodic && s.offBeat >= timing.MinPeriodEvents && humanLike:
+	case periodic && offBeat >= timing.MinPeriodEvents && humanLike:
 		return VerdictMixed
 	case periodic:
 		return VerdictBeacon

@@ -64,6 +64,11 @@ type Options struct {
 	// Progress, when set, is called from time to time with the number of
 	// pairs scored so far and the total.
 	Progress func(done, total int)
+	// Stage, when set, is called by Analyze after each of its stages with
+	// the stage's name and wall time: "pairs" (Collector.Pairs: sorting
+	// and trimming the times), "score" (ScorePairs), "synchrony"
+	// (Synchrony and Clusters) and "leaks" (SuffixLeaks).
+	Stage func(name string, elapsed time.Duration)
 	// Timing is passed to timing.Analyze (its Location and TTL are set per
 	// pair from the fields above, and a zero Period.Min means
 	// DefaultMinPeriod).
@@ -202,11 +207,20 @@ type Report struct {
 // Analyze scores every pair of c and computes the cross-pair views. It
 // stops early, returning ctx.Err(), when ctx is cancelled.
 func Analyze(ctx context.Context, c *Collector, opts Options) (*Report, error) {
+	start := time.Now()
+	stage := func(name string) {
+		if opts.Stage != nil {
+			opts.Stage(name, time.Since(start))
+		}
+		start = time.Now()
+	}
 	pairs := c.Pairs()
+	stage("pairs")
 	scores, err := ScorePairs(ctx, pairs, opts)
 	if err != nil {
 		return nil, err
 	}
+	stage("score")
 	r := &Report{
 		Scores:  scores,
 		Events:  c.Added(),
@@ -216,7 +230,9 @@ func Analyze(ctx context.Context, c *Collector, opts Options) (*Report, error) {
 	}
 	r.Syncs = Synchrony(pairs, SyncOptions{})
 	r.Clusters = Clusters(r.Syncs)
+	stage("synchrony")
 	r.Leaks = SuffixLeaks(c.Names())
+	stage("leaks")
 	return r, nil
 }
 
@@ -289,24 +305,42 @@ func finish(scores []Score, opts *Options) {
 		}
 	}
 	slices.SortStableFunc(scores, func(a, b Score) int {
-		if c := cmp.Compare(verdictRank(a.Verdict), verdictRank(b.Verdict)); c != 0 {
-			return c
-		}
-		ka, kb := a.Beacon, b.Beacon
-		if a.Verdict == VerdictHuman {
-			ka, kb = a.Human, b.Human
-		}
-		if c := cmp.Compare(kb, ka); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.Events, a.Events); c != 0 {
-			return c
-		}
-		if c := a.Client.Compare(b.Client); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Domain, b.Domain)
+		return rankKey{a.Verdict, a.Beacon, a.Human, a.Events, a.Client, a.Domain}.compare(
+			rankKey{b.Verdict, b.Beacon, b.Human, b.Events, b.Client, b.Domain})
 	})
+}
+
+// rankKey is what the ranking of scored pairs looks at.
+type rankKey struct {
+	verdict       Verdict
+	beacon, human float64
+	events        int64
+	client        netip.Addr
+	domain        string
+}
+
+// compare orders pairs by verdict (beacon, mixed, human, aperiodic,
+// insufficient), then by Human for human pairs and Beacon for the
+// others, descending, then by events, descending, then by client and
+// domain.
+func (a rankKey) compare(b rankKey) int {
+	if c := cmp.Compare(verdictRank(a.verdict), verdictRank(b.verdict)); c != 0 {
+		return c
+	}
+	ka, kb := a.beacon, b.beacon
+	if a.verdict == VerdictHuman {
+		ka, kb = a.human, b.human
+	}
+	if c := cmp.Compare(kb, ka); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.events, a.events); c != 0 {
+		return c
+	}
+	if c := a.client.Compare(b.client); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.domain, b.domain)
 }
 
 func verdictRank(v Verdict) int {
@@ -360,3 +394,97 @@ func log10p(p float64) float64 {
 }
 
 func fmtPct(x float64) string { return fmt.Sprintf("%.0f %%", 100*x) }
+
+// ShardJSON is a scored pair as a shard writes it for Rerank: the pair's
+// PairJSON, and the exact figures the steps across pairs need. JSON keeps
+// a float64 exactly (Go writes the shortest form that reads back to the
+// same value), so merged shards get the same q-values, verdicts and
+// ranking as one run over all the pairs; PairJSON's own figures are
+// rounded to six digits, which could reorder near ties.
+type ShardJSON struct {
+	PairJSON
+	Exact ExactJSON `json:"exact"`
+}
+
+// ExactJSON holds the unrounded figures of a scored pair: its p-value P
+// (Score.P), its Beacon and Human scores, and OffBeat, the kept events
+// off the period's beat (which decides mixed against beacon).
+type ExactJSON struct {
+	P       float64 `json:"p"`
+	Beacon  float64 `json:"beacon"`
+	Human   float64 `json:"human"`
+	OffBeat int     `json:"off_beat"`
+}
+
+// ShardJSON returns the form of s that a shard writes for Rerank.
+func (s *Score) ShardJSON() ShardJSON {
+	return ShardJSON{PairJSON: s.JSON(), Exact: ExactJSON{P: s.P, Beacon: s.Beacon, Human: s.Human, OffBeat: s.offBeat}}
+}
+
+// Rerank merges scored pairs from several shards (each pair in exactly one
+// shard, see Collector.Shards) and recomputes what depends on all the pairs
+// together: each pair's share of its domain's lookups (Share,
+// ClientsForDomain, DomainEvents), the Benjamini–Hochberg q-values over all
+// the pairs' p-values, the verdicts (with opts.Alpha and opts.MinEvents,
+// which must be those the shards were scored with), and the ranking of
+// ScorePairs. The result is what scoring all the pairs in one run writes
+// with Score.JSON: per-pair figures do not depend on the other pairs, so
+// only these change. pairs is not modified.
+//
+// It fails when a pair appears twice, which happens when shards overlap,
+// or when a client is not an IP address.
+func Rerank(pairs []ShardJSON, opts Options) ([]PairJSON, error) {
+	type domainTotal struct {
+		events  int64
+		clients int
+	}
+	totals := make(map[string]domainTotal)
+	ps := make([]float64, len(pairs))
+	keys := make([]rankKey, len(pairs))
+	seen := make(map[clientName]struct{}, len(pairs))
+	for i := range pairs {
+		p := &pairs[i]
+		client, err := netip.ParseAddr(p.Client)
+		if err != nil {
+			return nil, fmt.Errorf("nexus: rerank: pair %d: client: %w", i+1, err)
+		}
+		k := clientName{client, p.Domain}
+		if _, dup := seen[k]; dup {
+			return nil, fmt.Errorf("nexus: rerank: pair %s %s appears twice (do the shards overlap?)", p.Client, p.Domain)
+		}
+		seen[k] = struct{}{}
+		t := totals[p.Domain]
+		t.events += p.Events
+		t.clients++
+		totals[p.Domain] = t
+		ps[i] = p.Exact.P
+		keys[i] = rankKey{beacon: p.Exact.Beacon, human: p.Exact.Human, events: p.Events, client: client, domain: p.Domain}
+	}
+	clear(seen)
+	qs := timing.BenjaminiHochberg(ps)
+	out := make([]PairJSON, len(pairs))
+	for i := range pairs {
+		p := &pairs[i]
+		j := p.PairJSON
+		t := totals[p.Domain]
+		j.ClientsForDomain, j.DomainEvents = t.clients, t.events
+		j.Share = 0
+		if t.events > 0 {
+			j.Share = num(float64(p.Events) / float64(t.events))
+		}
+		j.Q = num(qs[i])
+		keys[i].verdict = verdictOf(p.Folded, qs[i], p.Exact.Beacon, p.Exact.Human, p.CacheGated, p.Exact.OffBeat, &opts)
+		j.Verdict = string(keys[i].verdict)
+		out[i] = j
+	}
+	order := make([]int, len(pairs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return keys[a].compare(keys[b]) })
+	ranked := make([]PairJSON, len(out))
+	for r, i := range order {
+		ranked[r] = out[i]
+	}
+	return ranked, nil
+}
