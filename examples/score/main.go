@@ -12,6 +12,28 @@
 // Without -json it prints a ranked table; with -json one JSON object per
 // pair per line (nexus.PairJSON: client, domain, events, beacon, human,
 // period, verdict, evidence, enrichment, …).
+//
+// Large inputs: parsing runs on all cores (dnslog.Reader.Parallel), the
+// pairs are kept compactly (see nexus.Collector for the bytes per event
+// and per pair, and the caps), and -progress (the default when standard
+// error is a terminal) prints the events read and the pairs scored.
+// -stats prints the wall time of each stage (read+group, pairs, score,
+// synchrony, leaks, write) with the peak RSS, and -cpuprofile FILE writes
+// a CPU profile that splits the reading stage into parsing and grouping.
+//
+// Sharding across processes or machines: run
+//
+//	score -shard i/n [flags] FILE... > shard-i.jsonl
+//
+// for i = 0 … n−1 on the same input (each keeps only the pairs with
+// nexus.ShardOf(client, domain, n) == i and writes them, unranked, as
+// nexus.ShardJSON lines), then
+//
+//	score -merge [-csv] [-top N] shard-*.jsonl
+//
+// recomputes the shares, q-values and verdicts across all the pairs and
+// prints the ranking as JSON lines, the same lines one -json run over the
+// whole input prints. See SCALING.md at the root of the repository.
 package main
 
 import (
@@ -54,6 +76,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	top := fs.Int("top", 0, "print only the first N pairs (default: all)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	stats := fs.Bool("stats", false, "print the wall time of each stage, the peak heap and the throughput on stderr")
+	shard := fs.String("shard", "", "keep only the pairs of shard `i/n` (hash of client and domain mod n == i) and write them as JSON lines for -merge")
+	merge := fs.Bool("merge", false, "merge the JSON lines that -shard runs wrote (the FILEs) into one ranking: recompute shares, q-values and verdicts")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: score [flags] FILE... (- for standard input)")
 		fs.PrintDefaults()
@@ -77,6 +102,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *merge {
+		return runMerge(fs.Args(), *csvOut, *top, stdin, stdout, stderr)
+	}
+	shardI, shardN, err := parseShard(*shard)
+	if err != nil {
+		fmt.Fprintln(stderr, "score: -shard:", err)
+		return 2
 	}
 	grouping, err := nexus.ParseGroupBy(*by)
 	if err != nil {
@@ -137,10 +170,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	m := dnslog.NewMultiReader(readers...)
 	m.Dedup = *dedup
-	c := &nexus.Collector{By: grouping}
+	events := m.AllContext(ctx)
+	if len(readers) == 1 && *dedup == 0 {
+		// One input needs no merging: read it directly (the same events).
+		events = readers[0].AllContext(ctx)
+	}
+	c := &nexus.Collector{By: grouping, Shard: shardI, Shards: shardN}
+	st := newStats(*stats, stderr)
 	start := time.Now()
 	var n int64
-	for ev, err := range m.AllContext(ctx) {
+	for ev, err := range events {
 		if err != nil {
 			fmt.Fprintln(stderr, "score:", err)
 			return 1
@@ -148,9 +187,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		c.Add(&ev)
 		n++
 		if *progress && n%(1<<20) == 0 {
-			fmt.Fprintf(stderr, "\rread %d events, %d pairs, %.0fs", n, c.Len(), time.Since(start).Seconds())
+			el := time.Since(start).Seconds()
+			fmt.Fprintf(stderr, "\rread %d events, %d pairs, %.0fs, %.0f events/s", n, c.Len(), el, float64(n)/el)
 		}
 	}
+	st.stage("read+group", n)
 	if *progress {
 		fmt.Fprintf(stderr, "\rread %d events into %d pairs in %.1fs; scoring…\n", n, c.Len(), time.Since(start).Seconds())
 		opts.Progress = func(done, total int) {
@@ -163,6 +204,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if k := m.Skipped(); k > 0 {
 		fmt.Fprintf(stderr, "score: skipped %d bad lines\n", k)
 	}
+	if shardN > 1 {
+		fmt.Fprintf(stderr, "score: shard %d/%d: %d pairs, %d events of other shards' pairs ignored\n", shardI, shardN, c.Len(), c.OtherShards())
+	}
+	opts.Stage = func(name string, d time.Duration) { st.stageTime(name, d) }
 	rep, err := nexus.Analyze(ctx, c, opts)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
@@ -172,6 +217,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return 1
 	}
+	st.reset()
+	defer st.done()
+	if shardN > 1 {
+		// All the shard's pairs, whatever -top: the ranking is made at -merge.
+		defer st.stage("write", 0)
+		return writeLines(stdout, stderr, len(rep.Scores), func(i int) any { return rep.Scores[i].ShardJSON() })
+	}
+	defer st.stage("write", 0)
 	if *top > 0 && *top < len(rep.Scores) {
 		rep.Scores = rep.Scores[:*top]
 	}

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dnsnexus/dnsnexus/internal/synth"
+	"github.com/google/go-cmp/cmp"
 )
 
 var replica = filepath.Join("..", "..", "testdata", "tealeaves")
@@ -100,5 +104,82 @@ func TestScoreErrors(t *testing.T) {
 	_, errs, code := runScore(t, "2016-05-04T04:03:27.000Z | mail1.example.com | 192.0.2.1\n2016-05-04T04:03:28.000Z | mail1.example.com | not-an-address\n", "-format", "research", "-progress=false", "-")
 	if code != 1 || !strings.Contains(errs, "-:2:") {
 		t.Errorf("bad line: exit %d, stderr %q; want 1 and a -:2: position", code, errs)
+	}
+}
+
+// Scoring the shards i/n of the input in separate runs and merging their
+// lines with -merge writes the same JSON lines as one run over all of it.
+func TestShardMergeEqualsOneRun(t *testing.T) {
+	logs, _ := filepath.Glob(filepath.Join(replica, "ns*_cdcservices_com.log"))
+	var synthetic bytes.Buffer
+	if err := synth.Stream(context.Background(), synth.StreamConfig{N: 40_000, Pairs: 400, Seed: 9, Format: synth.Zeek}, &synthetic); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	zeek := filepath.Join(dir, "dns.log")
+	if err := os.WriteFile(zeek, synthetic.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"replica", append([]string{"-dedup", "5s", "-whois", replica}, logs...)},
+		{"synthetic", []string{zeek}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, errs, code := runScore(t, "", append([]string{"-json", "-progress=false"}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("one run: exit %d, stderr:\n%s", code, errs)
+			}
+			const n = 3
+			var files []string
+			for i := range n {
+				out, errs, code := runScore(t, "", append([]string{"-shard", fmt.Sprintf("%d/%d", i, n), "-progress=false"}, tc.args...)...)
+				if code != 0 {
+					t.Fatalf("shard %d/%d: exit %d, stderr:\n%s", i, n, code, errs)
+				}
+				if strings.Count(out, "\n") == strings.Count(want, "\n") {
+					t.Errorf("shard %d/%d holds all %d pairs", i, n, strings.Count(out, "\n"))
+				}
+				f := filepath.Join(dir, fmt.Sprintf("shard%d.jsonl", i))
+				if err := os.WriteFile(f, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				files = append(files, f)
+			}
+			got, errs, code := runScore(t, "", append([]string{"-merge"}, files...)...)
+			if code != 0 {
+				t.Fatalf("merge: exit %d, stderr:\n%s", code, errs)
+			}
+			if diff := cmp.Diff(strings.Split(want, "\n"), strings.Split(got, "\n")); diff != "" {
+				t.Errorf("merged shards differ from one run (-one +merged):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.jsonl")
+	os.WriteFile(plain, []byte(`{"client":"192.0.2.1","domain":"example.com","events":3}`+"\n"), 0o644)
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("\n{\"client\": 1\n"), 0o644)
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{plain, "plain.jsonl:1: not a line of score -shard"},
+		{bad, "bad.jsonl:2:"},
+		{filepath.Join(dir, "missing.jsonl"), "missing.jsonl"},
+	} {
+		_, errs, code := runScore(t, "", "-merge", tc.file)
+		if code != 1 || !strings.Contains(errs, tc.want) {
+			t.Errorf("-merge %s: exit %d, stderr %q; want 1 and %q", filepath.Base(tc.file), code, errs, tc.want)
+		}
+	}
+	for _, s := range []string{"3/3", "x", "1/0", "-1/2"} {
+		if _, _, code := runScore(t, "", "-shard", s, "-"); code != 2 {
+			t.Errorf("-shard %s: exit %d, want 2", s, code)
+		}
 	}
 }

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dnsnexus/dnsnexus/nexus"
+)
+
+// parseShard parses -shard "i/n" (0 ≤ i < n); "" means no sharding.
+func parseShard(s string) (i, n int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, "/")
+	if ok {
+		i, err = strconv.Atoi(a)
+		if err == nil {
+			n, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("%q: want i/n with 0 ≤ i < n, e.g. 0/4", s)
+	}
+	return i, n, nil
+}
+
+// writeLines writes n JSON values, one a line.
+func writeLines(stdout, stderr io.Writer, n int, value func(i int) any) int {
+	bw := bufio.NewWriterSize(stdout, 1<<16)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range n {
+		if err := enc.Encode(value(i)); err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		fmt.Fprintln(stderr, "score:", err)
+		return 1
+	}
+	return 0
+}
+
+// maxLineBytes bounds one JSON line read by -merge.
+const maxLineBytes = 16 << 20
+
+// runMerge reads the JSON lines of -shard runs from files ("-" for
+// standard input), reranks them with nexus.Rerank and writes the pairs as
+// JSON lines (or CSV with -csv), the first top of them when top > 0.
+func runMerge(files []string, csvOut bool, top int, stdin io.Reader, stdout, stderr io.Writer) int {
+	var pairs []nexus.ShardJSON
+	for _, name := range files {
+		var err error
+		pairs, err = readShard(name, stdin, pairs)
+		if err != nil {
+			fmt.Fprintln(stderr, "score: -merge:", err)
+			return 1
+		}
+	}
+	ranked, err := nexus.Rerank(pairs, nexus.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "score: -merge:", err)
+		return 1
+	}
+	if top > 0 && top < len(ranked) {
+		ranked = ranked[:top]
+	}
+	if csvOut {
+		w := csv.NewWriter(stdout)
+		w.Write(nexus.CSVHeader())
+		for i := range ranked {
+			w.Write(ranked[i].CSVRecord())
+		}
+		w.Flush()
+		if err := w.Error(); err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
+		return 0
+	}
+	return writeLines(stdout, stderr, len(ranked), func(i int) any { return &ranked[i] })
+}
+
+// readShard appends the pairs of one -shard output to pairs.
+func readShard(name string, stdin io.Reader, pairs []nexus.ShardJSON) ([]nexus.ShardJSON, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return pairs, err
+		}
+		defer f.Close()
+		r = f
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), maxLineBytes)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		// Exact is a pointer here so that a line without it (score -json
+		// rather than -shard) is told apart from one with zero figures.
+		var p struct {
+			nexus.PairJSON
+			Exact *nexus.ExactJSON `json:"exact"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				return pairs, fmt.Errorf("%s:%d:%d: %v", name, line, se.Offset, err)
+			}
+			return pairs, fmt.Errorf("%s:%d: %v", name, line, err)
+		}
+		if p.Client == "" || p.Domain == "" || p.Exact == nil {
+			return pairs, fmt.Errorf("%s:%d: not a line of score -shard (no client, domain or exact figures)", name, line)
+		}
+		pairs = append(pairs, nexus.ShardJSON{PairJSON: p.PairJSON, Exact: *p.Exact})
+	}
+	if err := sc.Err(); err != nil {
+		return pairs, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return pairs, nil
+}
+
+// stats times the stages of a run for -stats.
+type stats struct {
+	on    bool
+	w     io.Writer
+	start time.Time
+	began time.Time
+	n     int64
+}
+
+func newStats(on bool, w io.Writer) *stats {
+	now := time.Now()
+	return &stats{on: on, w: w, start: now, began: now}
+}
+
+// stage reports the stage that ends now; n > 0 is the events it handled.
+func (s *stats) stage(name string, n int64) {
+	d := time.Since(s.start)
+	if s.on && n > 0 {
+		s.n = n
+		fmt.Fprintf(s.w, "stats: %-12s %8.2fs  %s  %d events, %.0f events/s\n", name, d.Seconds(), peakRSS(), n, float64(n)/d.Seconds())
+	} else {
+		s.stageTime(name, d)
+	}
+	s.start = time.Now()
+}
+
+// stageTime reports a stage of the given wall time.
+func (s *stats) stageTime(name string, d time.Duration) {
+	if s.on {
+		fmt.Fprintf(s.w, "stats: %-12s %8.2fs  %s\n", name, d.Seconds(), peakRSS())
+	}
+}
+
+func (s *stats) reset() { s.start = time.Now() }
+
+func (s *stats) done() {
+	if s.on {
+		el := time.Since(s.began).Seconds()
+		fmt.Fprintf(s.w, "stats: %-12s %8.2fs  %.0f events/s end to end, GOMAXPROCS %d\n", "total", el, float64(s.n)/el, runtime.GOMAXPROCS(0))
+	}
+}
+
+// peakRSS returns the peak resident set size of the process so far
+// (VmHWM of /proc/self/status), or, where that is not available, the
+// memory the Go runtime has mapped now.
+func peakRSS() string {
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+				if kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64); err == nil {
+					return fmt.Sprintf("peak RSS %.0f MiB", float64(kb)/1024)
+				}
+			}
+		}
+	}
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(sample)
+	v := sample[0].Value.Uint64() - sample[1].Value.Uint64()
+	return fmt.Sprintf("Go runtime holds %.0f MiB", float64(v)/(1<<20))
+}
