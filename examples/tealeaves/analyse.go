@@ -15,6 +15,7 @@ import (
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
 	"github.com/dnsnexus/dnsnexus/nexus"
+	"github.com/dnsnexus/dnsnexus/nexus/pivot"
 	"github.com/dnsnexus/dnsnexus/timing"
 	"github.com/dnsnexus/dnsnexus/whois"
 )
@@ -39,6 +40,10 @@ type caseData struct {
 	dupes     int64
 	host      string // the most looked-up name
 	domain    string // its registrable domain
+	// history holds the name/address bindings of the other logs in the
+	// folder (recursive-side lookups with answers), nil when there are none.
+	history     *pivot.History
+	historyLogs []string
 }
 
 type logFile struct {
@@ -111,6 +116,9 @@ func analyse(ctx context.Context, cfg config, stderr io.Writer) (*caseData, erro
 		}
 	}
 	c.owners = owners
+	if err := c.readHistory(ctx, logs); err != nil {
+		return nil, err
+	}
 	for _, p := range col.Pairs() {
 		p := p
 		c.pairs[pairKey{p.Client.String(), p.Domain}] = &p
@@ -120,6 +128,39 @@ func analyse(ctx context.Context, cfg config, stderr io.Writer) (*caseData, erro
 		return nil, err
 	}
 	return c, nil
+}
+
+// readHistory reads the folder's other logs (not the server logs) into a
+// pivot.History: recursive-side lookups with answers give the name ↔
+// address history of the mail host.
+func (c *caseData) readHistory(ctx context.Context, serverLogs []string) error {
+	all, err := filepath.Glob(filepath.Join(c.cfg.dir, "*.log"))
+	if err != nil {
+		return err
+	}
+	var other []string
+	for _, f := range all {
+		if !slices.Contains(serverLogs, f) {
+			other = append(other, f)
+		}
+	}
+	if len(other) == 0 {
+		return nil
+	}
+	m, err := dnslog.OpenFiles(other, dnslog.Options{Location: c.cfg.loc})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	h := &pivot.History{}
+	if err := h.AddAll(ctx, m.All()); err != nil {
+		return err
+	}
+	c.history = h
+	for _, f := range other {
+		c.historyLogs = append(c.historyLogs, filepath.Base(f))
+	}
+	return nil
 }
 
 func (c *caseData) readREADME() error {

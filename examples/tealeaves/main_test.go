@@ -29,7 +29,9 @@ func TestTealeavesOnReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"synthetic reconstruction", "## Two resolvers acting as one", "## What a cache does to the timing",
-		"## The working day", "Europe/Moscow", "## Search-suffix leak", "`moscow.alfaintra.net`", "## Caveats", "activity.svg"} {
+		"## The working day", "Europe/Moscow", "## Search-suffix leak", "`moscow.alfaintra.net`", "## Caveats", "activity.svg",
+		"## What mail1.trump-email.com resolved to", "66.216.133.29", "trump1.contact-client.com (A, from 2016-09-23)", "**stopped**",
+		"## Domains of the registrant", "Trump Orgainzation"} {
 		if !bytes.Contains(report, []byte(want)) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dnsnexus/dnsnexus/nexus"
+	"github.com/dnsnexus/dnsnexus/nexus/pivot"
 	"github.com/dnsnexus/dnsnexus/nexus/plot"
 	"github.com/dnsnexus/dnsnexus/timing"
 )
@@ -183,6 +184,8 @@ func (c *caseData) writeReport(b *bytes.Buffer) error {
 		}
 	}
 
+	c.writePivots(b)
+
 	p("## Plots\n\n")
 	p("![Activity raster](activity.svg)\n\n![Hour-of-day and weekday profiles](profiles.svg)\n\n![Periodogram](periodogram.svg)\n\n")
 
@@ -216,6 +219,37 @@ func (c *caseData) lastLookup(name string) time.Time {
 		}
 	}
 	return last
+}
+
+// writePivots writes the mail host's name history (from the folder's
+// recursive-side logs) and the domains held by the main domain's
+// registrant.
+func (c *caseData) writePivots(b *bytes.Buffer) {
+	if c.history != nil {
+		fmt.Fprintf(b, "## What %s resolved to\n\n", c.host)
+		fmt.Fprintf(b, "From the answers in %s (lookups made on the resolving side, with their answers):\n\n", strings.Join(c.historyLogs, ", "))
+		if err := pivot.WriteMarkdown(b, c.history, c.host); err != nil {
+			fmt.Fprintf(b, "(history not written: %v)\n", err)
+		}
+		fmt.Fprintln(b)
+	}
+	rec, ok := c.owners.Domain(c.domain)
+	if !ok {
+		return
+	}
+	org := rec.Registrant.Org
+	if org == "" {
+		org = rec.Registrant.Name
+	}
+	if org == "" {
+		return
+	}
+	fmt.Fprintf(b, "## Domains of the registrant\n\n")
+	fmt.Fprintf(b, "`%s` is registered to %q. Domains in the WHOIS files whose registrant matches it (misspellings within a small edit distance count):\n\n", c.domain, org)
+	if err := pivot.WriteRegistrants(b, pivot.DomainsByRegistrant(c.owners, org, pivot.MatchOptions{})); err != nil {
+		fmt.Fprintf(b, "(not written: %v)\n", err)
+	}
+	fmt.Fprintln(b)
 }
 
 // writeShares writes each resolver's and each owner's share of the main
