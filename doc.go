@@ -27,6 +27,11 @@
 //     of a domain's lookups, clients that query in lock-step, search-suffix
 //     leaks that reveal internal domains, and WHOIS owners.
 //
+// Two subpackages of nexus complete it: nexus/plot draws the figures of a
+// report (SVG), and nexus/pivot answers the questions asked before any
+// timing analysis — what a name resolved to and when that changed, which
+// names share an address, which domains one registrant holds.
+//
 // dnslog, whois and timing never import each other; nexus composes them.
 //
 // # The question it answers
