@@ -60,31 +60,31 @@ type PairAccumulator struct {
 
 // Add adds one event to the accumulator.
 func (a *PairAccumulator) Add(ev *dnslog.Event, l Limits) {
-	a.add(ev, ev.Time.UnixNano(), l)
+	lk := lookupOf(ev)
+	a.add(&lk, l)
 }
 
-func (a *PairAccumulator) add(ev *dnslog.Event, t int64, l Limits) {
-	a.addName(ev.Name, l.names())
-	a.addSeen(ev, t, l)
+func (a *PairAccumulator) add(lk *lookup, l Limits) {
+	a.addName(lk.name, l.names())
+	a.addSeen(lk, l)
 }
 
 // addSeen adds an event whose name has been added before: adding a name
 // again never changes Names or NamesTruncated.
-func (a *PairAccumulator) addSeen(ev *dnslog.Event, t int64, l Limits) {
+func (a *PairAccumulator) addSeen(lk *lookup, l Limits) {
 	a.Events++
-	a.Times = append(a.Times, t)
+	a.Times = append(a.Times, lk.t)
 	if max := l.events(); len(a.Times) >= 2*max {
 		a.trim(max)
 	}
-	a.addType(ev.Type)
-	a.addRCode(ev.RCode, 1)
-	for i := range ev.Answers {
-		if ev.Answers[i].HasTTL {
-			a.addTTL(ev.Answers[i].TTL)
-		}
+	a.addType(lk.typ)
+	a.addRCode(lk.rcode, 1)
+	if lk.hasTTL {
+		a.addTTL(lk.minTTL)
+		a.addTTL(lk.maxTTL)
 	}
-	if ev.Server.IsValid() {
-		a.addServer(ev.Server)
+	if lk.server.IsValid() {
+		a.addServer(lk.server)
 	}
 }
 

@@ -2,9 +2,14 @@ package nexus
 
 import (
 	"cmp"
+	"context"
+	"encoding/binary"
 	"fmt"
+	"iter"
 	"net/netip"
+	"runtime"
 	"slices"
+	"sync"
 	"strings"
 	"time"
 
@@ -193,14 +198,45 @@ func (c *Collector) maxPairs() int {
 // the client, the name's pair key (RegistrableDomain, once per distinct
 // name) and the pair.
 func (c *Collector) Add(ev *dnslog.Event) {
+	l := lookupOf(ev)
+	c.addLookup(&l)
+}
+
+// lookup is what a Collector takes from an event: the event's fields
+// that pairs keep, with the answer TTLs reduced to their extremes.
+type lookup struct {
+	t              int64
+	client, server netip.Addr
+	name           string
+	typ            dnslog.Type
+	rcode          dnslog.RCode
+	minTTL, maxTTL uint32
+	hasTTL         bool
+}
+
+func lookupOf(ev *dnslog.Event) lookup {
+	l := lookup{t: ev.Time.UnixNano(), client: ev.Client, server: ev.Server, name: ev.Name, typ: ev.Type, rcode: ev.RCode}
+	for i := range ev.Answers {
+		if a := &ev.Answers[i]; a.HasTTL {
+			if !l.hasTTL {
+				l.minTTL, l.maxTTL, l.hasTTL = a.TTL, a.TTL, true
+			}
+			l.minTTL = min(l.minTTL, a.TTL)
+			l.maxTTL = max(l.maxTTL, a.TTL)
+		}
+	}
+	return l
+}
+
+func (c *Collector) addLookup(l *lookup) {
 	c.init()
 	c.added++
-	if !ev.Client.IsValid() || ev.Name == "" {
+	if !l.client.IsValid() || l.name == "" {
 		c.dropped++
 		return
 	}
-	t := ev.Time.UnixNano()
-	if r, ok := c.seen[clientName{ev.Client, ev.Name}]; ok {
+	t := l.t
+	if r, ok := c.seen[clientName{l.client, l.name}]; ok {
 		if r.pair == otherShard {
 			c.other++
 			return
@@ -211,14 +247,14 @@ func (c *Collector) Add(ev *dnslog.Event) {
 		// The name is already among the pair's names (or was pushed out
 		// by smaller ones, which adding it again would not change), and
 		// among the name's clients: only the rest of the event counts.
-		c.pairs[r.pair].acc.addSeen(ev, t, c.limits())
+		c.pairs[r.pair].acc.addSeen(l, c.limits())
 		return
 	}
-	cid := c.clientIDFor(ev.Client)
-	ni, kid := c.nameKeyID(ev.Name, t)
-	if c.Shards > 1 && ShardOf(ev.Client, c.keys[kid], c.Shards) != c.Shard {
+	cid := c.clientIDFor(l.client)
+	ni, kid := c.nameKeyID(l.name, t)
+	if c.Shards > 1 && ShardOf(l.client, c.keys[kid], c.Shards) != c.Shard {
 		c.other++
-		c.remember(ev, seenRef{otherShard, ni})
+		c.remember(l, seenRef{otherShard, ni})
 		return
 	}
 	if ni != noName {
@@ -237,15 +273,15 @@ func (c *Collector) Add(ev *dnslog.Event) {
 		c.pairs = append(c.pairs, pairState{client: cid, key: kid})
 		c.pairIndex[pk] = pi
 	}
-	c.pairs[pi].acc.add(ev, t, c.limits())
-	c.remember(ev, seenRef{pi, ni})
+	c.pairs[pi].acc.add(l, c.limits())
+	c.remember(l, seenRef{pi, ni})
 }
 
 // remember records a (client, name) combination in the seen index while
 // it has room.
-func (c *Collector) remember(ev *dnslog.Event, r seenRef) {
+func (c *Collector) remember(l *lookup, r seenRef) {
 	if len(c.seen) < maxSeen {
-		c.seen[clientName{ev.Client, ev.Name}] = r
+		c.seen[clientName{l.client, l.name}] = r
 	}
 }
 
@@ -528,4 +564,175 @@ func (c *Collector) Pairs() []Pair {
 		return cmp.Compare(a.Domain, b.Domain)
 	})
 	return out
+}
+
+// CollectOptions configures Collector.Collect. The zero value is the
+// documented default.
+type CollectOptions struct {
+	// Workers bounds the goroutines that group events; 0 means
+	// GOMAXPROCS. With 1, Collect is a loop over Add.
+	Workers int
+	// Progress, when set, is called about every million events with the
+	// number of events read so far, and once at the end.
+	Progress func(events int64)
+}
+
+// collectBatch is the number of lookups handed to a worker at a time.
+const collectBatch = 1024
+
+// Collect adds every event of events to c and returns the number of
+// events read. It stops at the first error events yields (returning it,
+// with the events before it added) or when ctx is done (returning
+// ctx.Err()).
+//
+// The grouping runs on Workers goroutines: the reading goroutine hands
+// the events out in batches by client address, so that every pair is
+// grouped by one worker, each into a Collector of its own, and the
+// workers' pairs are moved into c at the end. The result is that of
+// calling Add for every event in order, with one exception: once MaxPairs
+// is reached, which new pairs are dropped depends on how the events
+// were spread. Memory: the workers' Collectors (together the size of one)
+// plus a few batches of about 100 bytes an event in flight.
+func (c *Collector) Collect(ctx context.Context, events iter.Seq2[dnslog.Event, error], opts CollectOptions) (int64, error) {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var n int64
+	progress := func() {
+		if opts.Progress != nil && n%(1<<20) == 0 {
+			opts.Progress(n)
+		}
+	}
+	done := func(err error) (int64, error) {
+		if opts.Progress != nil {
+			opts.Progress(n)
+		}
+		if err == nil {
+			err = ctx.Err()
+		}
+		return n, err
+	}
+	if workers == 1 {
+		for ev, err := range events {
+			if err != nil {
+				return done(err)
+			}
+			c.Add(&ev)
+			n++
+			progress()
+			if n%4096 == 0 && ctx.Err() != nil {
+				break
+			}
+		}
+		return done(nil)
+	}
+
+	ws := make([]*Collector, workers)
+	in := make([]chan []lookup, workers)
+	free := make(chan []lookup, 4*workers)
+	var wg sync.WaitGroup
+	for i := range ws {
+		ws[i] = &Collector{By: c.By, MaxEventsPerPair: c.MaxEventsPerPair, MaxNamesPerPair: c.MaxNamesPerPair,
+			MaxPairs: c.MaxPairs, Shard: c.Shard, Shards: c.Shards}
+		in[i] = make(chan []lookup, 4)
+		wg.Add(1)
+		go func(w *Collector, in <-chan []lookup) {
+			defer wg.Done()
+			for batch := range in {
+				for j := range batch {
+					w.addLookup(&batch[j])
+				}
+				select {
+				case free <- batch[:0]:
+				default:
+				}
+			}
+		}(ws[i], in[i])
+	}
+	batches := make([][]lookup, workers)
+	get := func() []lookup {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]lookup, 0, collectBatch)
+		}
+	}
+	for i := range batches {
+		batches[i] = get()
+	}
+	var failed error
+	for ev, err := range events {
+		if err != nil {
+			failed = err
+			break
+		}
+		w := int(clientHash(ev.Client) % uint64(workers))
+		batches[w] = append(batches[w], lookupOf(&ev))
+		if len(batches[w]) == collectBatch {
+			in[w] <- batches[w]
+			batches[w] = get()
+		}
+		n++
+		progress()
+		if n%4096 == 0 && ctx.Err() != nil {
+			break
+		}
+	}
+	for i := range batches {
+		if len(batches[i]) > 0 {
+			in[i] <- batches[i]
+		}
+		close(in[i])
+	}
+	wg.Wait()
+	for _, w := range ws {
+		c.absorb(w)
+	}
+	return done(failed)
+}
+
+// clientHash spreads client addresses over Collect's workers.
+func clientHash(a netip.Addr) uint64 {
+	b := a.As16()
+	h := binary.LittleEndian.Uint64(b[:8])*0x9e3779b97f4a7c15 ^ binary.LittleEndian.Uint64(b[8:])
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	return h ^ h>>29
+}
+
+// absorb moves everything o has collected into c, as Merge does, but
+// takes o's pair accumulators over instead of copying them: o must not
+// be used afterwards.
+func (c *Collector) absorb(o *Collector) {
+	c.init()
+	if len(c.pairs) == 0 && len(c.names) == 0 && c.added == 0 && o.By == c.By {
+		// c is empty: o's tables become c's.
+		seen := c.seen
+		*c = Collector{By: c.By, MaxEventsPerPair: c.MaxEventsPerPair, MaxNamesPerPair: c.MaxNamesPerPair,
+			MaxPairs: c.MaxPairs, Shard: c.Shard, Shards: c.Shards,
+			clients: o.clients, clientID: o.clientID, keys: o.keys, keyID: o.keyID, nameIdx: o.nameIdx, names: o.names,
+			pairIndex: o.pairIndex, pairs: o.pairs, dropped: o.dropped, added: o.added, other: o.other, seen: o.seen}
+		if c.seen == nil {
+			c.seen = seen
+		}
+		*o = Collector{}
+		return
+	}
+	for i := range o.pairs {
+		op := &o.pairs[i]
+		cid := c.clientIDFor(o.clients[op.client])
+		kid := c.keyIDFor(o.keys[op.key])
+		pk := uint64(cid)<<32 | uint64(kid)
+		if _, ok := c.pairIndex[pk]; !ok && len(c.pairs) < c.maxPairs() {
+			c.pairIndex[pk] = uint32(len(c.pairs))
+			c.pairs = append(c.pairs, pairState{client: cid, key: kid, acc: op.acc})
+			op.acc = PairAccumulator{}
+		}
+	}
+	// What is left (pairs c had already, or past MaxPairs) is merged.
+	o.seen = nil
+	c.Merge(o)
+	*o = Collector{}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"hash/fnv"
 	"math/rand/v2"
 	"net/netip"
@@ -409,5 +410,92 @@ func TestShardedRerankEqualsOneRun(t *testing.T) {
 	}
 	if _, err := Rerank([]ShardJSON{{PairJSON: want[0]}, {PairJSON: want[0]}}, Options{}); err == nil {
 		t.Error("Rerank accepted a pair twice")
+	}
+}
+
+// Collect on several workers gives the pairs and names of Add in order.
+func TestCollectMatchesAdd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	events := randomEvents(rng, 20000)
+	for i := range events {
+		// more clients than workers, and some IPv6 ones
+		if i%3 == 0 {
+			events[i].Client = netip.AddrFrom16([16]byte{0x20, 0x01, 0x0d, 0xb8, 15: byte(rng.IntN(40))})
+		}
+	}
+	seq := func(yield func(dnslog.Event, error) bool) {
+		for _, ev := range events {
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	base := Collector{MaxEventsPerPair: 300, MaxNamesPerPair: 3}
+	one := base
+	for i := range events {
+		one.Add(&events[i])
+	}
+	for _, workers := range []int{1, 2, 3} {
+		c := base
+		var calls int
+		n, err := c.Collect(context.Background(), seq, CollectOptions{Workers: workers, Progress: func(int64) { calls++ }})
+		if err != nil || n != int64(len(events)) {
+			t.Fatalf("%d workers: Collect = %d, %v; want %d, nil", workers, n, err, len(events))
+		}
+		if calls == 0 {
+			t.Errorf("%d workers: Progress never called", workers)
+		}
+		if diff := cmp.Diff(one.Pairs(), c.Pairs(), addrCmp); diff != "" {
+			t.Errorf("%d workers: pairs differ from Add (-add +collect):\n%s", workers, diff)
+		}
+		if diff := cmp.Diff(one.Names(), c.Names(), addrCmp); diff != "" {
+			t.Errorf("%d workers: names differ from Add (-add +collect):\n%s", workers, diff)
+		}
+		if c.Added() != one.Added() || c.Dropped() != one.Dropped() || c.Len() != one.Len() {
+			t.Errorf("%d workers: added %d dropped %d len %d; want %d %d %d", workers, c.Added(), c.Dropped(), c.Len(), one.Added(), one.Dropped(), one.Len())
+		}
+	}
+	// Collecting into a Collector that holds pairs already merges.
+	half := base
+	for i := range events[:len(events)/2] {
+		half.Add(&events[i])
+	}
+	rest := func(yield func(dnslog.Event, error) bool) {
+		for _, ev := range events[len(events)/2:] {
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	if _, err := half.Collect(context.Background(), rest, CollectOptions{Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(one.Pairs(), half.Pairs(), addrCmp); diff != "" {
+		t.Errorf("Add then Collect: pairs differ from Add (-add +collect):\n%s", diff)
+	}
+	if diff := cmp.Diff(one.Names(), half.Names(), addrCmp); diff != "" {
+		t.Errorf("Add then Collect: names differ from Add (-add +collect):\n%s", diff)
+	}
+	// An error stops the collection and is returned.
+	bad := errors.New("bad line")
+	failing := func(yield func(dnslog.Event, error) bool) {
+		for i, ev := range events {
+			if i == 5000 {
+				yield(dnslog.Event{}, bad)
+				return
+			}
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	var c Collector
+	if n, err := c.Collect(context.Background(), failing, CollectOptions{Workers: 2}); !errors.Is(err, bad) || n != 5000 || c.Added() != 5000 {
+		t.Errorf("failing stream: Collect = %d, %v, %d added; want 5000, %v, 5000", n, err, c.Added(), bad)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Collect(ctx, seq, CollectOptions{Workers: 2}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: Collect error %v, want context.Canceled", err)
 	}
 }

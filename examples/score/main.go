@@ -44,6 +44,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	top := fs.Int("top", 0, "print only the first N pairs (default: all)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	memlimit := fs.Int64("memlimit", 3<<10, "soft limit of the Go heap in `MiB` (debug.SetMemoryLimit; the GOMEMLIMIT environment variable wins; 0 for none): past it the garbage collector runs more often instead of letting the heap double")
+	memprofile := fs.String("memprofile", "", "write a heap profile to `FILE` after scoring")
 	stats := fs.Bool("stats", false, "print the wall time of each stage, the peak heap and the throughput on stderr")
 	shard := fs.String("shard", "", "keep only the pairs of shard `i/n` (hash of client and domain mod n == i) and write them as JSON lines for -merge")
 	merge := fs.Bool("merge", false, "merge the JSON lines that -shard runs wrote (the FILEs) into one ranking: recompute shares, q-values and verdicts")
@@ -102,6 +105,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && *memlimit > 0 {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(*memlimit << 20))
 	}
 	if *merge {
 		return runMerge(fs.Args(), *csvOut, *top, stdin, stdout, stderr)
@@ -178,18 +184,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	c := &nexus.Collector{By: grouping, Shard: shardI, Shards: shardN}
 	st := newStats(*stats, stderr)
 	start := time.Now()
-	var n int64
-	for ev, err := range events {
-		if err != nil {
-			fmt.Fprintln(stderr, "score:", err)
-			return 1
-		}
-		c.Add(&ev)
-		n++
-		if *progress && n%(1<<20) == 0 {
+	copts := nexus.CollectOptions{}
+	if *progress {
+		copts.Progress = func(n int64) {
 			el := time.Since(start).Seconds()
-			fmt.Fprintf(stderr, "\rread %d events, %d pairs, %.0fs, %.0f events/s", n, c.Len(), el, float64(n)/el)
+			fmt.Fprintf(stderr, "\rread %d events, %.0fs, %.0f events/s", n, el, float64(n)/el)
 		}
+	}
+	n, err := c.Collect(ctx, events, copts)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "score: interrupted")
+		} else {
+			fmt.Fprintln(stderr, "score:", err)
+		}
+		return 1
 	}
 	st.stage("read+group", n)
 	if *progress {
@@ -216,6 +225,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stderr, "score:", err)
 		}
 		return 1
+	}
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			fmt.Fprintln(stderr, "score:", err)
+			return 1
+		}
 	}
 	st.reset()
 	defer st.done()

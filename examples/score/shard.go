@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -199,4 +200,18 @@ func peakRSS() string {
 	metrics.Read(sample)
 	v := sample[0].Value.Uint64() - sample[1].Value.Uint64()
 	return fmt.Sprintf("Go runtime holds %.0f MiB", float64(v)/(1<<20))
+}
+
+// writeHeapProfile writes the live heap as of the last collection.
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
