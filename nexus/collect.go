@@ -9,8 +9,8 @@ import (
 	"net/netip"
 	"runtime"
 	"slices"
-	"sync"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
