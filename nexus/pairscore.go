@@ -229,12 +229,11 @@ func businessShare(times []int64, loc *time.Location) float64 {
 	var z zoneCache
 	for i := 0; i < len(times); i += step {
 		sec := floorDiv(times[i], 1e9)
-		ls := sec + z.offset(sec, loc)
-		day := floorDiv(ls, 86400)
-		hour := (ls - day*86400) / 3600
-		wd := floorMod(day+4, 7) // 1970-01-01 was a Thursday (time.Weekday 4)
+		// Seconds since Monday 00:00 local: 1970-01-01 was a Thursday,
+		// three days after a Monday.
+		w := floorMod(sec+z.offset(sec, loc)+3*86400, 7*86400)
 		n++
-		if wd != int64(time.Saturday) && wd != int64(time.Sunday) && hour >= timing.BusinessStart && hour < timing.BusinessEnd {
+		if sod := w % 86400; w < 5*86400 && sod >= timing.BusinessStart*3600 && sod < timing.BusinessEnd*3600 {
 			in++
 		}
 	}

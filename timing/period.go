@@ -393,29 +393,78 @@ func (h *gapBins) score(t float64) float64 {
 	return s / h.total
 }
 
-// refine runs the fixed point T ← Σ g / Σ k from t.
-func (h *gapBins) refine(t float64) float64 {
+// refine runs the fixed point T ← Σ g / Σ k from t. m, when not nil,
+// remembers the steps taken (see stepMemo).
+func (h *gapBins) refine(t float64, m *stepMemo) float64 {
 	for range 5 {
-		var sg, sk float64
-		a, b := h.between(t/2, (maxBeats-0.5)*t)
-		inv := 1 / t
-		for j := a; j < b; j++ {
-			k, r := beatOf(h.mean[j] * inv)
-			if k >= 1 && k < maxBeats && r*r <= 0.09*k {
-				sg += h.mean[j] * h.n[j]
-				sk += h.n[j] * k
-			}
-		}
-		if sk == 0 {
+		nt, ok := m.step(h, t)
+		if !ok {
 			return t
 		}
-		nt := sg / sk
 		if math.Abs(nt-t) <= 1e-7*t {
 			return nt
 		}
 		t = nt
 	}
 	return t
+}
+
+// step is one step of refine: Σ g / Σ k over the gaps within 0.3·√k of
+// the k-th multiple of t (ok false when there are none).
+func (h *gapBins) step(t float64) (float64, bool) {
+	var sg, sk float64
+	a, b := h.between(t/2, (maxBeats-0.5)*t)
+	inv := 1 / t
+	for j := a; j < b; j++ {
+		k, r := beatOf(h.mean[j] * inv)
+		if k >= 1 && k < maxBeats && r*r <= 0.09*k {
+			sg += h.mean[j] * h.n[j]
+			sk += h.n[j] * k
+		}
+	}
+	if sk == 0 {
+		return 0, false
+	}
+	return sg / sk, true
+}
+
+// stepMemo remembers the results of gapBins.step for one histogram during
+// one search. A step's result depends on t only through which bins fall
+// near which multiple, so the refinements from different seeds often
+// reach the very same value after a step or two and then repeat each
+// other's steps: those are looked up here instead of recomputed, with
+// the same result.
+type stepMemo struct {
+	key  [64]uint64 // math.Float64bits(t); 0 marks an empty slot
+	val  [64]float64
+	ok   [64]bool
+	used int
+}
+
+func (m *stepMemo) step(h *gapBins, t float64) (float64, bool) {
+	if m == nil {
+		return h.step(t)
+	}
+	k := math.Float64bits(t)
+	if k == 0 { // t = +0 never happens (t > 0); keep the empty mark unambiguous
+		return h.step(t)
+	}
+	i := int(k * 0x9e3779b97f4a7c15 >> 58)
+	for range len(m.key) {
+		switch m.key[i] {
+		case k:
+			return m.val[i], m.ok[i]
+		case 0:
+			v, ok := h.step(t)
+			if m.used < len(m.key)*3/4 {
+				m.key[i], m.val[i], m.ok[i] = k, v, ok
+				m.used++
+			}
+			return v, ok
+		}
+		i = (i + 1) % len(m.key)
+	}
+	return h.step(t)
 }
 
 // between returns the positions [a, b) in idx of the bins that can hold gaps
@@ -510,11 +559,12 @@ func (h *gapBins) search(lo, hi float64) (float64, bool) {
 	var cands [len(seeds)]cand
 	nc := 0
 	bestS := math.Inf(-1)
+	var memo stepMemo
 	for _, c := range seeds[:ns] {
 		if !(c >= lo/1.5 && c <= hi*1.5) {
 			continue
 		}
-		t := h.refine(c)
+		t := h.refine(c, &memo)
 		if !(t >= lo && t <= hi) {
 			continue
 		}
