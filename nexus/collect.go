@@ -280,6 +280,9 @@ func (c *Collector) addLookup(l *lookup) {
 // remember records a (client, name) combination in the seen index while
 // it has room.
 func (c *Collector) remember(l *lookup, r seenRef) {
+	if c.seen == nil {
+		c.seen = make(map[clientName]seenRef)
+	}
 	if len(c.seen) < maxSeen {
 		c.seen[clientName{l.client, l.name}] = r
 	}
@@ -551,11 +554,22 @@ func (p *Pair) Last() time.Time {
 // Pairs returns every pair, ordered by client address then domain. The
 // Times slices are owned by the Collector until it is next changed; copy
 // them to keep them past an Add or Merge.
+//
+// To leave room for scoring, Pairs also gives back memory that only
+// speeds up Add (the index of (client, name) combinations, rebuilt as
+// events come) and the spare capacity of the pairs' time slices beyond
+// an eighth.
 func (c *Collector) Pairs() []Pair {
+	c.seen = nil
+	lim := c.limits()
 	out := make([]Pair, 0, len(c.pairs))
 	for i := range c.pairs {
 		p := &c.pairs[i]
-		out = append(out, p.acc.Pair(c.clients[p.client], c.keys[p.key], c.limits()))
+		p.acc.trim(lim.events())
+		if t := p.acc.Times; cap(t)-len(t) > len(t)/8+8 {
+			p.acc.Times = slices.Clone(t)
+		}
+		out = append(out, p.acc.Pair(c.clients[p.client], c.keys[p.key], lim))
 	}
 	slices.SortFunc(out, func(a, b Pair) int {
 		if c := a.Client.Compare(b.Client); c != 0 {
