@@ -206,6 +206,11 @@ type Report struct {
 
 // Analyze scores every pair of c and computes the cross-pair views. It
 // stops early, returning ctx.Err(), when ctx is cancelled.
+//
+// Memory: the Report holds, per pair, a Score of about 1.5 KB (its figures
+// and the sentences of its evidence and caveats) besides the pair's times,
+// which it shares with c; the scoring goroutines need a few times the
+// largest pair's kept events in scratch space each.
 func Analyze(ctx context.Context, c *Collector, opts Options) (*Report, error) {
 	start := time.Now()
 	stage := func(name string) {
@@ -434,6 +439,25 @@ func (s *Score) ShardJSON() ShardJSON {
 // It fails when a pair appears twice, which happens when shards overlap,
 // or when a client is not an IP address.
 func Rerank(pairs []ShardJSON, opts Options) ([]PairJSON, error) {
+	work := slices.Clone(pairs)
+	order, err := RerankInPlace(work, opts)
+	if err != nil {
+		return nil, err
+	}
+	ranked := make([]PairJSON, len(order))
+	for r, i := range order {
+		ranked[r] = work[i].PairJSON
+	}
+	return ranked, nil
+}
+
+// RerankInPlace is Rerank without copies: it sets the shares, q-values
+// and verdicts of pairs in place and returns the ranking as indexes into
+// pairs, best first. It reads only each pair's Client, Domain, Events,
+// Folded, CacheGated and Exact, so a caller short of memory can pass
+// pairs with just these set (about 450 bytes each) and patch its full
+// records afterwards.
+func RerankInPlace(pairs []ShardJSON, opts Options) ([]int, error) {
 	type domainTotal struct {
 		events  int64
 		clients int
@@ -460,31 +484,24 @@ func Rerank(pairs []ShardJSON, opts Options) ([]PairJSON, error) {
 		ps[i] = p.Exact.P
 		keys[i] = rankKey{beacon: p.Exact.Beacon, human: p.Exact.Human, events: p.Events, client: client, domain: p.Domain}
 	}
-	clear(seen)
 	qs := timing.BenjaminiHochberg(ps)
-	out := make([]PairJSON, len(pairs))
 	for i := range pairs {
-		p := &pairs[i]
-		j := p.PairJSON
-		t := totals[p.Domain]
+		j := &pairs[i].PairJSON
+		t := totals[j.Domain]
 		j.ClientsForDomain, j.DomainEvents = t.clients, t.events
 		j.Share = 0
 		if t.events > 0 {
-			j.Share = num(float64(p.Events) / float64(t.events))
+			j.Share = num(float64(j.Events) / float64(t.events))
 		}
 		j.Q = num(qs[i])
-		keys[i].verdict = verdictOf(p.Folded, qs[i], p.Exact.Beacon, p.Exact.Human, p.CacheGated, p.Exact.OffBeat, &opts)
+		ex := &pairs[i].Exact
+		keys[i].verdict = verdictOf(j.Folded, qs[i], ex.Beacon, ex.Human, j.CacheGated, ex.OffBeat, &opts)
 		j.Verdict = string(keys[i].verdict)
-		out[i] = j
 	}
 	order := make([]int, len(pairs))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return keys[a].compare(keys[b]) })
-	ranked := make([]PairJSON, len(out))
-	for r, i := range order {
-		ranked[r] = out[i]
-	}
-	return ranked, nil
+	return order, nil
 }

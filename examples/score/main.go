@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	top := fs.Int("top", 0, "print only the first N pairs (default: all)")
 	progress := fs.Bool("progress", isTerminal(stderr), "print progress on stderr")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile to `FILE`")
-	memlimit := fs.Int64("memlimit", 3<<10, "soft limit of the Go heap in `MiB` (debug.SetMemoryLimit; the GOMEMLIMIT environment variable wins; 0 for none): past it the garbage collector runs more often instead of letting the heap double")
+	memlimit := fs.Int64("memlimit", 5<<9, "soft limit of the Go heap in `MiB` (debug.SetMemoryLimit; the GOMEMLIMIT environment variable wins; 0 for none): past it the garbage collector runs more often instead of letting the heap double")
 	memprofile := fs.String("memprofile", "", "write a heap profile to `FILE` after scoring")
 	stats := fs.Bool("stats", false, "print the wall time of each stage, the peak heap and the throughput on stderr")
 	shard := fs.String("shard", "", "keep only the pairs of shard `i/n` (hash of client and domain mod n == i) and write them as JSON lines for -merge")
@@ -216,6 +216,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if shardN > 1 {
 		fmt.Fprintf(stderr, "score: shard %d/%d: %d pairs, %d events of other shards' pairs ignored\n", shardI, shardN, c.Len(), c.OtherShards())
 	}
+	if shardN > 1 || ((*jsonOut || *csvOut) && !*mdOut) {
+		// Only per-pair lines are written: score in bounded memory.
+		defer st.done()
+		return scoreLean(ctx, c, opts, shardN > 1, *csvOut && !*jsonOut, *top, stdout, stderr, st)
+	}
 	opts.Stage = func(name string, d time.Duration) { st.stageTime(name, d) }
 	rep, err := nexus.Analyze(ctx, c, opts)
 	if err != nil {
@@ -234,11 +239,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	st.reset()
 	defer st.done()
-	if shardN > 1 {
-		// All the shard's pairs, whatever -top: the ranking is made at -merge.
-		defer st.stage("write", 0)
-		return writeLines(stdout, stderr, len(rep.Scores), func(i int) any { return rep.Scores[i].ShardJSON() })
-	}
 	defer st.stage("write", 0)
 	if *top > 0 && *top < len(rep.Scores) {
 		rep.Scores = rep.Scores[:*top]

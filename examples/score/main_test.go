@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dnsnexus/dnsnexus/dnslog"
 	"github.com/dnsnexus/dnsnexus/internal/synth"
+	"github.com/dnsnexus/dnsnexus/nexus"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -180,6 +182,54 @@ func TestMergeErrors(t *testing.T) {
 	for _, s := range []string{"3/3", "x", "1/0", "-1/2"} {
 		if _, _, code := runScore(t, "", "-shard", s, "-"); code != 2 {
 			t.Errorf("-shard %s: exit %d, want 2", s, code)
+		}
+	}
+}
+
+// -json and -csv score in bounded memory (scoreLean); their output is
+// what nexus.Analyze and Report.WriteJSON or WriteCSV give.
+func TestLeanOutputEqualsReport(t *testing.T) {
+	var synthetic bytes.Buffer
+	if err := synth.Stream(context.Background(), synth.StreamConfig{N: 60_000, Pairs: 500, Seed: 4, Format: synth.Zeek}, &synthetic); err != nil {
+		t.Fatal(err)
+	}
+	c := &nexus.Collector{}
+	r := dnslog.NewReader(bytes.NewReader(synthetic.Bytes()))
+	for ev, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Add(&ev)
+	}
+	rep, err := nexus.Analyze(context.Background(), c, nexus.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantJSON, wantCSV bytes.Buffer
+	if err := rep.WriteJSON(&wantJSON); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.WriteCSV(&wantCSV); err != nil {
+		t.Fatal(err)
+	}
+	top := *rep
+	top.Scores = rep.Scores[:7]
+	var wantTop bytes.Buffer
+	top.WriteJSON(&wantTop)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-json"}, wantJSON.String()},
+		{[]string{"-csv"}, wantCSV.String()},
+		{[]string{"-json", "-top", "7"}, wantTop.String()},
+	} {
+		got, errs, code := runScore(t, synthetic.String(), append(tc.args, "-progress=false", "-")...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, stderr:\n%s", tc.args, code, errs)
+		}
+		if diff := cmp.Diff(strings.Split(tc.want, "\n"), strings.Split(got, "\n")); diff != "" {
+			t.Errorf("%v: output differs from Analyze + Report (-report +score):\n%s", tc.args, diff)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,4 +216,146 @@ func writeHeapProfile(name string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// leanChunk is the number of pairs scored at a time by scoreLean.
+const leanChunk = 1 << 14
+
+// scoreLean writes the JSON lines (or CSV) of all of c's pairs, the same
+// as nexus.Analyze followed by Report.WriteJSON, in bounded memory: the
+// pairs are scored leanChunk at a time, each pair's line goes to a
+// temporary file as soon as it is scored (and its times are let go), and
+// only what the ranking needs (about 500 bytes a pair) stays in memory;
+// nexus.RerankInPlace then recomputes shares, q-values and verdicts across
+// all pairs and the lines are read back in rank order and patched. With
+// shard set, the lines are written unranked, as nexus.ShardJSON, straight
+// to w.
+func scoreLean(ctx context.Context, c *nexus.Collector, opts nexus.Options, shard, csvOut bool, top int, w, stderr io.Writer, st *stats) int {
+	start := time.Now()
+	pairs := c.Pairs()
+	st.stageTime("pairs", time.Since(start))
+	start = time.Now()
+	fail := func(err error) int {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stderr, "score: interrupted")
+		} else {
+			fmt.Fprintln(stderr, "score:", err)
+		}
+		return 1
+	}
+	out := w
+	var tmp *os.File
+	if !shard {
+		var err error
+		if tmp, err = os.CreateTemp("", "score-*.jsonl"); err != nil {
+			return fail(err)
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		out = tmp
+	}
+	bw := bufio.NewWriterSize(out, 1<<20)
+	var line bytes.Buffer
+	enc := json.NewEncoder(&line)
+	enc.SetEscapeHTML(false)
+	var (
+		slim    []nexus.ShardJSON
+		offsets []int64
+		lens    []int32
+		off     int64
+	)
+	if !shard {
+		slim = make([]nexus.ShardJSON, 0, len(pairs))
+		offsets = make([]int64, 0, len(pairs))
+		lens = make([]int32, 0, len(pairs))
+	}
+	progress := opts.Progress
+	total := len(pairs)
+	for lo := 0; lo < total; lo += leanChunk {
+		hi := min(lo+leanChunk, total)
+		o := opts
+		if progress != nil {
+			o.Progress = func(done, _ int) { progress(lo+done, total) }
+		}
+		scores, err := nexus.ScorePairs(ctx, pairs[lo:hi], o)
+		if err != nil {
+			return fail(err)
+		}
+		clear(pairs[lo:hi]) // let the times go
+		for i := range scores {
+			sj := scores[i].ShardJSON()
+			line.Reset()
+			if err := enc.Encode(&sj); err != nil {
+				return fail(err)
+			}
+			if !shard {
+				slim = append(slim, nexus.ShardJSON{PairJSON: nexus.PairJSON{Client: sj.Client, Domain: sj.Domain,
+					Events: sj.Events, Folded: sj.Folded, CacheGated: sj.CacheGated}, Exact: sj.Exact})
+				offsets = append(offsets, off)
+				lens = append(lens, int32(line.Len()))
+				off += int64(line.Len())
+			}
+			if _, err := bw.Write(line.Bytes()); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	pairs = nil
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	st.stageTime("score", time.Since(start))
+	if shard {
+		return 0
+	}
+	start = time.Now()
+	order, err := nexus.RerankInPlace(slim, opts)
+	if err != nil {
+		return fail(err)
+	}
+	st.stageTime("rerank", time.Since(start))
+	start = time.Now()
+	if top > 0 && top < len(order) {
+		order = order[:top]
+	}
+	bw = bufio.NewWriterSize(w, 1<<20)
+	var cw *csv.Writer
+	if csvOut {
+		cw = csv.NewWriter(bw)
+		cw.Write(nexus.CSVHeader())
+	}
+	enc = json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	var buf []byte
+	for _, i := range order {
+		buf = slices.Grow(buf[:0], int(lens[i]))[:lens[i]]
+		if _, err := tmp.ReadAt(buf, offsets[i]); err != nil {
+			return fail(err)
+		}
+		var full nexus.ShardJSON
+		if err := json.Unmarshal(buf, &full); err != nil {
+			return fail(err)
+		}
+		p, s := &full.PairJSON, &slim[i].PairJSON
+		p.Share, p.ClientsForDomain, p.DomainEvents, p.Q, p.Verdict = s.Share, s.ClientsForDomain, s.DomainEvents, s.Q, s.Verdict
+		if cw != nil {
+			err = cw.Write(p.CSVRecord())
+		} else {
+			err = enc.Encode(p)
+		}
+		if err != nil {
+			return fail(err)
+		}
+	}
+	if cw != nil {
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return fail(err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	st.stageTime("write", time.Since(start))
+	return 0
 }
