@@ -285,7 +285,11 @@ func scoreLean(ctx context.Context, c *nexus.Collector, opts nexus.Options, shar
 		for i := range scores {
 			sj := scores[i].ShardJSON()
 			line.Reset()
-			if err := enc.Encode(&sj); err != nil {
+			var v any = &sj
+			if !shard {
+				v = &sj.PairJSON // the exact figures stay in slim
+			}
+			if err := enc.Encode(v); err != nil {
 				return fail(err)
 			}
 			if !shard {
@@ -332,16 +336,16 @@ func scoreLean(ctx context.Context, c *nexus.Collector, opts nexus.Options, shar
 		if _, err := tmp.ReadAt(buf, offsets[i]); err != nil {
 			return fail(err)
 		}
-		var full nexus.ShardJSON
-		if err := json.Unmarshal(buf, &full); err != nil {
-			return fail(err)
-		}
-		p, s := &full.PairJSON, &slim[i].PairJSON
-		p.Share, p.ClientsForDomain, p.DomainEvents, p.Q, p.Verdict = s.Share, s.ClientsForDomain, s.DomainEvents, s.Q, s.Verdict
+		p := &slim[i].PairJSON
 		if cw != nil {
-			err = cw.Write(p.CSVRecord())
+			var full nexus.PairJSON
+			if err := json.Unmarshal(buf, &full); err != nil {
+				return fail(err)
+			}
+			full.Share, full.ClientsForDomain, full.DomainEvents, full.Q, full.Verdict = p.Share, p.ClientsForDomain, p.DomainEvents, p.Q, p.Verdict
+			err = cw.Write(full.CSVRecord())
 		} else {
-			err = enc.Encode(p)
+			err = patchLine(bw, buf, p)
 		}
 		if err != nil {
 			return fail(err)
@@ -358,4 +362,64 @@ func scoreLean(ctx context.Context, c *nexus.Collector, opts nexus.Options, shar
 	}
 	st.stageTime("write", time.Since(start))
 	return 0
+}
+
+// patchLine writes the PairJSON line (as encoding/json writes it, newline
+// included) with the values of verdict, q, share, clients_for_domain and
+// domain_events replaced by p's, spliced into the text: the same bytes as
+// encoding p's values into the decoded line, without decoding it. A key
+// is found by its first `,"key":` in the line, which cannot occur inside
+// a string value, where encoding/json escapes the quotes.
+func patchLine(w io.Writer, line []byte, p *nexus.PairJSON) error {
+	var out []byte
+	rest := line
+	for _, f := range []struct {
+		key string
+		val any
+	}{
+		{`,"verdict":`, p.Verdict}, {`,"q":`, p.Q}, {`,"share":`, p.Share},
+		{`,"clients_for_domain":`, p.ClientsForDomain}, {`,"domain_events":`, p.DomainEvents},
+	} {
+		i := bytes.Index(rest, []byte(f.key))
+		if i < 0 {
+			return fmt.Errorf("temporary line lacks %s", f.key)
+		}
+		i += len(f.key)
+		out = append(out, rest[:i]...)
+		rest = rest[i:]
+		end := jsonValueEnd(rest)
+		if end < 0 {
+			return fmt.Errorf("temporary line: bad value of %s", f.key)
+		}
+		b, err := json.Marshal(f.val)
+		if err != nil {
+			return err
+		}
+		out = append(out, b...)
+		rest = rest[end:]
+	}
+	out = append(out, rest...)
+	_, err := w.Write(out)
+	return err
+}
+
+// jsonValueEnd returns the length of the number or plain string (no
+// escapes needed: verdicts) at the start of b, or -1.
+func jsonValueEnd(b []byte) int {
+	if len(b) == 0 {
+		return -1
+	}
+	if b[0] == '"' {
+		j := bytes.IndexByte(b[1:], '"')
+		if j < 0 || bytes.IndexByte(b[1:1+j], '\\') >= 0 {
+			return -1
+		}
+		return j + 2
+	}
+	for i, c := range b {
+		if c == ',' || c == '}' {
+			return i
+		}
+	}
+	return -1
 }
