@@ -233,3 +233,25 @@ func TestLeanOutputEqualsReport(t *testing.T) {
 		}
 	}
 }
+
+// readShard never panics, and what it accepts has a client, a domain and
+// exact figures; errors name the input and the line.
+func FuzzReadShard(f *testing.F) {
+	f.Add([]byte(`{"client":"192.0.2.1","domain":"example.com","events":3,"exact":{"p":0.5,"beacon":0,"human":0,"off_beat":0}}` + "\n"))
+	f.Add([]byte("\n{\"client\": 1\n"))
+	f.Add([]byte(`{"client":"192.0.2.1","domain":"example.com","events":3}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pairs, err := readShard("-", bytes.NewReader(data), nil)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "-:") {
+				t.Errorf("error %q does not name the input and line", err)
+			}
+			return
+		}
+		for _, p := range pairs {
+			if p.Client == "" || p.Domain == "" {
+				t.Errorf("accepted a pair without client or domain: %+v", p)
+			}
+		}
+	})
+}
