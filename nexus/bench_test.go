@@ -2,6 +2,7 @@ package nexus_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/netip"
 	"runtime"
@@ -97,17 +98,24 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 	return out
 }
 
-// groupAndScore runs what examples/score does after parsing: Collector.Add
-// for every lookup, then Analyze (pair scores, shares, q-values, synchrony,
-// suffix leaks).
+// groupAndScore runs what examples/score does after parsing:
+// Collector.Collect over the lookups (grouping on GOMAXPROCS goroutines),
+// then Analyze (pair scores, shares, q-values, synchrony, suffix leaks).
 func groupAndScore(b *testing.B, s *benchStream) *nexus.Report {
 	var c nexus.Collector
-	ev := dnslog.Event{RCode: dnslog.RCodeUnknown}
-	for i, t := range s.times {
-		ev.Time = time.Unix(0, t).UTC()
-		ev.Client = s.clients[s.client[i]]
-		ev.Name = s.names[s.name[i]]
-		c.Add(&ev)
+	events := func(yield func(dnslog.Event, error) bool) {
+		ev := dnslog.Event{RCode: dnslog.RCodeUnknown}
+		for i, t := range s.times {
+			ev.Time = time.Unix(0, t).UTC()
+			ev.Client = s.clients[s.client[i]]
+			ev.Name = s.names[s.name[i]]
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	if _, err := c.Collect(context.Background(), events, nexus.CollectOptions{}); err != nil {
+		b.Fatal(err)
 	}
 	rep, err := nexus.Analyze(context.Background(), &c, nexus.Options{})
 	if err != nil {
@@ -149,4 +157,86 @@ func BenchmarkGroupScore(b *testing.B) {
 			b.ReportMetric(float64(<-peak)/(1<<20), "peak-heap-MB")
 		})
 	}
+}
+
+// Examples of the scaling API: grouping on several goroutines, and
+// scoring the shards of a stream separately before ranking them together.
+
+func exampleEvents() []dnslog.Event {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	var events []dnslog.Event
+	for i := range 2016 { // a 5-minute timer for a week
+		events = append(events, dnslog.Event{Time: start.Add(time.Duration(i) * 5 * time.Minute),
+			Client: netip.MustParseAddr("192.0.2.10"), Name: "c2.example.com", RCode: dnslog.RCodeUnknown})
+	}
+	for i := range 3 { // three lookups: too few to judge
+		events = append(events, dnslog.Event{Time: start.Add(time.Duration(i) * time.Hour),
+			Client: netip.MustParseAddr("192.0.2.20"), Name: "www.example.org", RCode: dnslog.RCodeUnknown})
+	}
+	return events
+}
+
+func ExampleCollector_Collect() {
+	events := exampleEvents()
+	seq := func(yield func(dnslog.Event, error) bool) {
+		for _, ev := range events {
+			if !yield(ev, nil) {
+				return
+			}
+		}
+	}
+	var c nexus.Collector
+	n, err := c.Collect(context.Background(), seq, nexus.CollectOptions{Workers: 2})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(n, "events,", c.Len(), "pairs")
+	for _, p := range c.Pairs() {
+		fmt.Println(p.Client, p.Domain, p.Events)
+	}
+	// Output:
+	// 2019 events, 2 pairs
+	// 192.0.2.10 example.com 2016
+	// 192.0.2.20 example.org 3
+}
+
+func ExampleRerank() {
+	events := exampleEvents()
+	// Each of two processes keeps its shard of the pairs and scores it.
+	var lines []nexus.ShardJSON
+	for shard := range 2 {
+		c := nexus.Collector{Shard: shard, Shards: 2}
+		for i := range events {
+			c.Add(&events[i])
+		}
+		scores, err := nexus.ScorePairs(context.Background(), c.Pairs(), nexus.Options{Location: time.UTC})
+		if err != nil {
+			panic(err)
+		}
+		for i := range scores {
+			lines = append(lines, scores[i].ShardJSON()) // written as JSON lines in practice
+		}
+	}
+	// One step over all the shards' pairs: shares, q-values, verdicts, ranking.
+	ranked, err := nexus.Rerank(lines, nexus.Options{})
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range ranked {
+		fmt.Printf("%s %s %s period %gs\n", p.Client, p.Domain, p.Verdict, p.Period)
+	}
+	// Output:
+	// 192.0.2.10 example.com beacon period 300s
+	// 192.0.2.20 example.org insufficient period 0s
+}
+
+func ExampleShardOf() {
+	// Every process computes the same shard for a pair.
+	for _, c := range []string{"192.0.2.10", "192.0.2.20", "2001:db8::1"} {
+		fmt.Println(c, "example.com", nexus.ShardOf(netip.MustParseAddr(c), "example.com", 4))
+	}
+	// Output:
+	// 192.0.2.10 example.com 0
+	// 192.0.2.20 example.com 2
+	// 2001:db8::1 example.com 1
 }
