@@ -13,7 +13,9 @@ import (
 // so that "not logged" is never mistaken for NOERROR.
 type Event struct {
 	// Time is the moment the query was logged, in UTC, with the
-	// sub-second precision the log has.
+	// sub-second precision the log has. It lies between 1970 and 2262
+	// (it converts to Unix nanoseconds); a stamp outside that range is an
+	// ErrTime error.
 	Time time.Time
 	// Client is the address that sent the query; ClientPort is its source
 	// port, or 0 when the log does not record it.

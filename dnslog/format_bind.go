@@ -473,7 +473,8 @@ func bindParseStamp(date, clock []byte, loc *time.Location) (time.Time, int, boo
 	if ss == 60 {
 		ss, nsec = 59, 999999999
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, loc).UTC(), frac, true
+	t, ok := inRange(time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, loc).UTC())
+	return t, frac, ok
 }
 
 // bindFrac counts the fraction digits of a stamp ("…:43.651" → 3).

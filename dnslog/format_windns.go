@@ -208,7 +208,7 @@ func (d *windowsDecoder) stamp(dt windowsDate, order DateOrder) (time.Time, bool
 	if mon < 1 || mon > 12 || day < 1 || day > daysIn(mon, dt.year) {
 		return time.Time{}, false
 	}
-	return time.Date(dt.year, time.Month(mon), day, dt.sod/3600, dt.sod/60%60, dt.sod%60, 0, d.c.loc).UTC(), true
+	return inRange(time.Date(dt.year, time.Month(mon), day, dt.sod/3600, dt.sod/60%60, dt.sod%60, 0, d.c.loc).UTC())
 }
 
 // parse decodes a packet line into ev (all but Time) and w. A received

@@ -73,9 +73,26 @@ func parseRFC3339(b []byte, loc *time.Location) (time.Time, bool) {
 	}
 	if hasOffset {
 		t := time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, time.UTC)
-		return t.Add(-time.Duration(offset) * time.Second), true
+		return inRange(t.Add(-time.Duration(offset) * time.Second))
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone).UTC(), true
+	return inRange(time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, zone).UTC())
+}
+
+// Event times lie in [minTime, maxTime): from the Unix epoch to the last
+// instant Unix nanoseconds can hold, so that every event time converts to
+// the int64 nanoseconds the analysis packages work in. No DNS log predates
+// 1970.
+var (
+	minTime = time.Unix(0, 0).UTC()
+	maxTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// inRange returns t and whether it is a valid event time.
+func inRange(t time.Time) (time.Time, bool) {
+	if t.Before(minTime) || !t.Before(maxTime) {
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // parseEpoch parses decimal epoch seconds with an optional fraction
@@ -244,5 +261,6 @@ func parseSyslogStamp(b []byte, y *yearTracker, loc *time.Location) (time.Time, 
 	if day > daysIn(mon, year) {
 		return time.Time{}, 0, false
 	}
-	return time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, loc).UTC(), j, true
+	t, ok := inRange(time.Date(year, time.Month(mon), day, hh, mm, ss, nsec, loc).UTC())
+	return t, j, ok
 }
