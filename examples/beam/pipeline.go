@@ -18,6 +18,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
+	"github.com/dnsnexus/dnsnexus/examples/beam/internal/wire"
 	"github.com/dnsnexus/dnsnexus/nexus"
 )
 
@@ -142,7 +143,7 @@ func (k *keyer) key(ev *dnslog.Event) (string, bool) {
 	if !k.ByName {
 		domain = nexus.RegistrableDomain(ev.Name)
 	}
-	return pairKey(ev.Client, domain), true
+	return wire.PairKey(ev.Client, domain), true
 }
 
 var (
@@ -181,14 +182,11 @@ func Build(s beam.Scope, cfg Config) error {
 	} else {
 		s := s.Scope("ReadLines")
 		lines := textio.ReadWithFilename(s, cfg.Input, textio.ReadUncompressed())
-		var formats beam.PCollection // KV<path, format>
-		if cfg.Format == "" {
-			files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.Input), fileio.ReadUncompressed())
-			formats = beam.ParDo(s, &detectFn{readOpts: ro}, files)
-		} else {
-			// One entry that every file falls back to.
-			formats = beam.ParDo(s, &fixedFormatFn{Format: string(cfg.Format)}, beam.Impulse(s))
-		}
+		// KV<path, format>: the given format, or the one detected from the
+		// file's first lines; gzip and formats that need whole files are
+		// refused here.
+		files := fileio.ReadMatches(s, fileio.MatchFiles(s, cfg.Input), fileio.ReadUncompressed())
+		formats := beam.ParDo(s, &detectFn{readOpts: ro}, files)
 		queries = beam.ParDo(s, &parseLinesFn{readOpts: ro, keyer: k}, lines, beam.SideInput{Input: formats})
 	}
 
@@ -211,7 +209,7 @@ type parseFileFn struct {
 	keyer
 }
 
-func (fn *parseFileFn) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(string, query)) error {
+func (fn *parseFileFn) ProcessElement(ctx context.Context, file fileio.ReadableFile, emit func(string, wire.Query)) error {
 	rc, err := file.Open(ctx)
 	if err != nil {
 		return err
@@ -228,7 +226,7 @@ func (fn *parseFileFn) ProcessElement(ctx context.Context, file fileio.ReadableF
 		}
 		n++
 		if key, ok := fn.key(&ev); ok {
-			emit(key, newQuery(&ev))
+			emit(key, wire.NewQuery(&ev))
 		} else {
 			dropped++
 		}
@@ -239,9 +237,10 @@ func (fn *parseFileFn) ProcessElement(ctx context.Context, file fileio.ReadableF
 	return nil
 }
 
-// detectFn detects the format of each file from its first lines and emits
-// KV<path, format> for the line reader; a file that cannot be read line
-// by line fails the pipeline with the reason.
+// detectFn emits KV<path, format> for the line reader: the format given,
+// or the one detected from the file's first lines. A file that cannot be
+// read line by line (gzip, or a format that carries state from line to
+// line) fails the pipeline with the reason.
 type detectFn struct {
 	readOpts
 }
@@ -278,16 +277,6 @@ func (fn *detectFn) ProcessElement(ctx context.Context, file fileio.ReadableFile
 	return nil
 }
 
-// fixedFormatFn emits the one side-input entry ("", format) of a pipeline
-// whose format is given.
-type fixedFormatFn struct {
-	Format string
-}
-
-func (fn *fixedFormatFn) ProcessElement(_ []byte, emit func(string, string)) {
-	emit("", fn.Format)
-}
-
 // parseLinesFn parses lines read by textio. A dnslog.Reader per line would
 // cost a 64 KiB buffer per line, so lines are gathered per file into
 // batches of about batchBytes, each parsed by one Reader; a bundle holds at
@@ -312,14 +301,14 @@ type lineBatch struct {
 	ends   []int // end offset of each line in buf, after its newline
 }
 
-func (fn *parseLinesFn) ProcessElement(ctx context.Context, path, line string, formats func(string) func(*string) bool, emit func(string, query)) error {
+func (fn *parseLinesFn) ProcessElement(ctx context.Context, path, line string, formats func(string) func(*string) bool, emit func(string, wire.Query)) error {
 	if fn.batches == nil {
 		fn.batches = map[string]*lineBatch{}
 	}
 	b := fn.batches[path]
 	if b == nil {
 		var f string
-		if !formats(path)(&f) && !formats("")(&f) {
+		if !formats(path)(&f) {
 			return fmt.Errorf("%s: no format was detected for the file", path)
 		}
 		b = &lineBatch{format: f}
@@ -341,11 +330,11 @@ func (fn *parseLinesFn) ProcessElement(ctx context.Context, path, line string, f
 
 // FinishBundle parses the lines still held. (Beam wants the side input
 // here too, although the batches already know their format.)
-func (fn *parseLinesFn) FinishBundle(ctx context.Context, _ func(string) func(*string) bool, emit func(string, query)) error {
+func (fn *parseLinesFn) FinishBundle(ctx context.Context, _ func(string) func(*string) bool, emit func(string, wire.Query)) error {
 	return fn.flushAll(ctx, emit)
 }
 
-func (fn *parseLinesFn) flushAll(ctx context.Context, emit func(string, query)) error {
+func (fn *parseLinesFn) flushAll(ctx context.Context, emit func(string, wire.Query)) error {
 	paths := make([]string, 0, len(fn.batches))
 	for p := range fn.batches {
 		paths = append(paths, p)
@@ -361,7 +350,7 @@ func (fn *parseLinesFn) flushAll(ctx context.Context, emit func(string, query)) 
 
 // flush parses the batch of path and empties it. Errors name the file and
 // the line's text and column: textio does not tell line numbers.
-func (fn *parseLinesFn) flush(ctx context.Context, path string, b *lineBatch, emit func(string, query)) error {
+func (fn *parseLinesFn) flush(ctx context.Context, path string, b *lineBatch, emit func(string, wire.Query)) error {
 	if len(b.buf) == 0 {
 		return nil
 	}
@@ -378,7 +367,7 @@ func (fn *parseLinesFn) flush(ctx context.Context, path string, b *lineBatch, em
 		}
 		n++
 		if key, ok := fn.key(&ev); ok {
-			emit(key, newQuery(&ev))
+			emit(key, wire.NewQuery(&ev))
 		} else {
 			dropped++
 		}
@@ -436,8 +425,8 @@ func (fn *pairCombineFn) CreateAccumulator() *nexus.PairAccumulator {
 }
 
 // AddInput adds one lookup.
-func (fn *pairCombineFn) AddInput(a *nexus.PairAccumulator, q query) *nexus.PairAccumulator {
-	ev := q.event()
+func (fn *pairCombineFn) AddInput(a *nexus.PairAccumulator, q wire.Query) *nexus.PairAccumulator {
+	ev := q.Event()
 	a.Add(&ev, fn.Limits.limits())
 	return a
 }
@@ -456,7 +445,7 @@ func (fn *pairCombineFn) ExtractOutput(a *nexus.PairAccumulator) *nexus.PairAccu
 
 // toRecordFn packs a combined pair for the global step.
 func toRecordFn(key string, a *nexus.PairAccumulator) []byte {
-	return encodeRecord(key, a)
+	return wire.EncodeRecord(key, a)
 }
 
 // scoreFn scores all pairs together (shares and Benjamini–Hochberg
@@ -477,11 +466,11 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, _ int, records func(*[]by
 	var pairs []nexus.Pair
 	var rec []byte
 	for records(&rec) {
-		key, a, err := decodeRecord(rec)
+		key, a, err := wire.DecodeRecord(rec)
 		if err != nil {
 			return err
 		}
-		client, domain, err := splitKey(key)
+		client, domain, err := wire.SplitKey(key)
 		if err != nil {
 			return err
 		}
@@ -504,16 +493,15 @@ func (fn *scoreFn) ProcessElement(ctx context.Context, _ int, records func(*[]by
 }
 
 func init() {
-	beam.RegisterCoder(reflect.TypeFor[query](), encodeQuery, decodeQuery)
-	beam.RegisterCoder(reflect.TypeFor[*nexus.PairAccumulator](), encodeAccumulator, decodeAccumulator)
-	register.DoFn3x1[context.Context, fileio.ReadableFile, func(string, query), error](&parseFileFn{})
+	beam.RegisterCoder(reflect.TypeFor[wire.Query](), wire.EncodeQuery, wire.DecodeQuery)
+	beam.RegisterCoder(reflect.TypeFor[*nexus.PairAccumulator](), wire.EncodeAccumulator, wire.DecodeAccumulator)
+	register.DoFn3x1[context.Context, fileio.ReadableFile, func(string, wire.Query), error](&parseFileFn{})
 	register.DoFn3x1[context.Context, fileio.ReadableFile, func(string, string), error](&detectFn{})
-	register.DoFn2x0[[]byte, func(string, string)](&fixedFormatFn{})
-	register.DoFn5x1[context.Context, string, string, func(string) func(*string) bool, func(string, query), error](&parseLinesFn{})
-	register.Combiner3[*nexus.PairAccumulator, query, *nexus.PairAccumulator](&pairCombineFn{})
+	register.DoFn5x1[context.Context, string, string, func(string) func(*string) bool, func(string, wire.Query), error](&parseLinesFn{})
+	register.Combiner3[*nexus.PairAccumulator, wire.Query, *nexus.PairAccumulator](&pairCombineFn{})
 	register.Function2x1(toRecordFn)
 	register.DoFn4x1[context.Context, int, func(*[]byte) bool, func(string), error](&scoreFn{})
-	register.Emitter2[string, query]()
+	register.Emitter2[string, wire.Query]()
 	register.Emitter2[string, string]()
 	register.Emitter1[string]()
 	register.Iter1[[]byte]()

@@ -1,11 +1,14 @@
-package main
-
-// Wire formats of the values that cross a Beam shuffle: the query record
-// the parsers emit and the pair accumulator the CombineFn keeps. Both are
-// compact binary encodings (varints, the sorted times as deltas) because
-// they are what the shuffle moves; both decoders check every length
-// against the bytes left, so a corrupt or hostile record is an error and
-// never a panic or a large allocation.
+// Package wire holds the encodings of the values the Beam pipeline moves
+// through its shuffles: the query record the parsers emit, the pair
+// accumulator the CombineFn keeps, and the pair key. They are compact
+// binary encodings (varints, the sorted times as deltas) because they are
+// what the shuffle carries; the decoders check every length against the
+// bytes left, so a corrupt or hostile record is an error wrapping
+// ErrRecord, never a panic or a large allocation.
+//
+// The package does not import Beam, so that its tests and fuzz targets
+// build quickly.
+package wire
 
 import (
 	"encoding/binary"
@@ -20,14 +23,14 @@ import (
 	"github.com/dnsnexus/dnsnexus/nexus"
 )
 
-// errCodec is the cause of every decoding error.
-var errCodec = errors.New("bad record")
+// ErrRecord is the cause of every decoding error.
+var ErrRecord = errors.New("bad record")
 
-// query is what a pair accumulator needs of one event: nexus.PairAccumulator
+// Query is what a pair accumulator needs of one event: nexus.PairAccumulator
 // records the time, the query name and type, the response code, the answer
 // TTLs and the server address (see its fields). The client address and the
 // domain travel in the key.
-type query struct {
+type Query struct {
 	Time   int64 // Unix nanoseconds
 	Name   string
 	Type   dnslog.Type
@@ -36,9 +39,9 @@ type query struct {
 	Server netip.Addr
 }
 
-// newQuery keeps what the accumulator needs of ev.
-func newQuery(ev *dnslog.Event) query {
-	q := query{Time: ev.Time.UnixNano(), Name: ev.Name, Type: ev.Type, RCode: ev.RCode, Server: ev.Server}
+// NewQuery keeps what the accumulator needs of ev.
+func NewQuery(ev *dnslog.Event) Query {
+	q := Query{Time: ev.Time.UnixNano(), Name: ev.Name, Type: ev.Type, RCode: ev.RCode, Server: ev.Server}
 	for i := range ev.Answers {
 		if ev.Answers[i].HasTTL {
 			q.TTLs = append(q.TTLs, ev.Answers[i].TTL)
@@ -47,9 +50,9 @@ func newQuery(ev *dnslog.Event) query {
 	return q
 }
 
-// event rebuilds an event that a PairAccumulator records as it would the
+// Event rebuilds an event that a PairAccumulator records as it would the
 // original.
-func (q *query) event() dnslog.Event {
+func (q *Query) Event() dnslog.Event {
 	ev := dnslog.Event{Time: time.Unix(0, q.Time).UTC(), Name: q.Name, Type: q.Type, RCode: q.RCode, Server: q.Server}
 	if len(q.TTLs) > 0 {
 		ev.Answers = make([]dnslog.Answer, len(q.TTLs))
@@ -60,7 +63,7 @@ func (q *query) event() dnslog.Event {
 	return ev
 }
 
-func encodeQuery(q query) []byte {
+func EncodeQuery(q Query) []byte {
 	b := make([]byte, 0, 32+len(q.Name)+5*len(q.TTLs))
 	b = binary.AppendVarint(b, q.Time)
 	b = appendString(b, q.Name)
@@ -73,9 +76,9 @@ func encodeQuery(q query) []byte {
 	return appendAddr(b, q.Server)
 }
 
-func decodeQuery(b []byte) (query, error) {
+func DecodeQuery(b []byte) (Query, error) {
 	d := decoder{b: b}
-	var q query
+	var q Query
 	q.Time = d.varint()
 	q.Name = d.string()
 	q.Type = dnslog.Type(d.uint(1<<16 - 1))
@@ -90,10 +93,10 @@ func decodeQuery(b []byte) (query, error) {
 	return q, d.end("query")
 }
 
-// encodeAccumulator writes a with its times sorted (the order of the times
+// EncodeAccumulator writes a with its times sorted (the order of the times
 // in an accumulator carries no meaning, so sorting them in place changes
 // nothing) as deltas.
-func encodeAccumulator(a *nexus.PairAccumulator) []byte {
+func EncodeAccumulator(a *nexus.PairAccumulator) []byte {
 	slices.Sort(a.Times)
 	b := make([]byte, 0, 64+2*len(a.Times)+16*len(a.Names))
 	b = binary.AppendUvarint(b, uint64(a.Events))
@@ -131,10 +134,10 @@ func encodeAccumulator(a *nexus.PairAccumulator) []byte {
 	return b
 }
 
-// decodeAccumulator reads what encodeAccumulator wrote. Besides the
+// DecodeAccumulator reads what EncodeAccumulator wrote. Besides the
 // lengths it checks the order that Add and Merge rely on: names, types and
 // servers strictly ascending.
-func decodeAccumulator(b []byte) (*nexus.PairAccumulator, error) {
+func DecodeAccumulator(b []byte) (*nexus.PairAccumulator, error) {
 	d := decoder{b: b}
 	a := &nexus.PairAccumulator{}
 	a.Events = int64(d.uint(1<<63 - 1))
@@ -199,10 +202,10 @@ func decodeAccumulator(b []byte) (*nexus.PairAccumulator, error) {
 	return a, nil
 }
 
-// pairKey is the shuffle key of a pair: the client's text form, length
+// PairKey is the shuffle key of a pair: the client's text form, length
 // prefixed, then the domain (or query name), so that neither needs an
 // escape.
-func pairKey(client netip.Addr, domain string) string {
+func PairKey(client netip.Addr, domain string) string {
 	c := client.String()
 	var b strings.Builder
 	b.Grow(binary.MaxVarintLen64 + len(c) + len(domain))
@@ -212,32 +215,32 @@ func pairKey(client netip.Addr, domain string) string {
 	return b.String()
 }
 
-// splitKey undoes pairKey.
-func splitKey(key string) (netip.Addr, string, error) {
+// SplitKey undoes PairKey.
+func SplitKey(key string) (netip.Addr, string, error) {
 	n, k := binary.Uvarint([]byte(key[:min(len(key), binary.MaxVarintLen64)]))
 	if k <= 0 || n > uint64(len(key)-k) {
-		return netip.Addr{}, "", fmt.Errorf("%w: pair key %q: bad length", errCodec, key)
+		return netip.Addr{}, "", fmt.Errorf("%w: pair key %q: bad length", ErrRecord, key)
 	}
 	client, err := netip.ParseAddr(key[k : k+int(n)])
 	if err != nil {
-		return netip.Addr{}, "", fmt.Errorf("%w: pair key %q: %v", errCodec, key, err)
+		return netip.Addr{}, "", fmt.Errorf("%w: pair key %q: %v", ErrRecord, key, err)
 	}
 	return client, key[k+int(n):], nil
 }
 
-// encodeRecord and decodeRecord carry one combined pair (its key and its
+// EncodeRecord and DecodeRecord carry one combined pair (its key and its
 // accumulator) to the global scoring step.
-func encodeRecord(key string, a *nexus.PairAccumulator) []byte {
-	return append(appendString(nil, key), encodeAccumulator(a)...)
+func EncodeRecord(key string, a *nexus.PairAccumulator) []byte {
+	return append(appendString(nil, key), EncodeAccumulator(a)...)
 }
 
-func decodeRecord(b []byte) (string, *nexus.PairAccumulator, error) {
+func DecodeRecord(b []byte) (string, *nexus.PairAccumulator, error) {
 	d := decoder{b: b}
 	key := d.string()
 	if d.err != nil {
 		return "", nil, d.err
 	}
-	a, err := decodeAccumulator(d.b)
+	a, err := DecodeAccumulator(d.b)
 	return key, a, err
 }
 
@@ -269,7 +272,7 @@ type decoder struct {
 
 func (d *decoder) fail(msg string) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: %s", errCodec, msg)
+		d.err = fmt.Errorf("%w: %s", ErrRecord, msg)
 	}
 	d.b = nil
 }

@@ -1,4 +1,4 @@
-package main
+package wire
 
 import (
 	"errors"
@@ -28,7 +28,7 @@ func testEvents() []dnslog.Event {
 	}
 }
 
-// TestQueryRoundTrip checks that an event reduced to a query, encoded,
+// TestQueryRoundTrip checks that an event reduced to a Query, encoded,
 // decoded and rebuilt is recorded by a PairAccumulator exactly as the
 // original event.
 func TestQueryRoundTrip(t *testing.T) {
@@ -36,11 +36,11 @@ func TestQueryRoundTrip(t *testing.T) {
 	l := nexus.Limits{}
 	for _, ev := range testEvents() {
 		want.Add(&ev, l)
-		q, err := decodeQuery(encodeQuery(newQuery(&ev)))
+		q, err := DecodeQuery(EncodeQuery(NewQuery(&ev)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		back := q.event()
+		back := q.Event()
 		got.Add(&back, l)
 	}
 	if diff := cmp.Diff(want, got, addrCmp); diff != "" {
@@ -63,11 +63,11 @@ func TestAccumulatorRoundTrip(t *testing.T) {
 			b.Add(&evs[i], l)
 		}
 	}
-	da, err := decodeAccumulator(encodeAccumulator(&a))
+	da, err := DecodeAccumulator(EncodeAccumulator(&a))
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := decodeAccumulator(encodeAccumulator(&b))
+	db, err := DecodeAccumulator(EncodeAccumulator(&b))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,36 +90,36 @@ func TestPairKey(t *testing.T) {
 		{"::ffff:192.0.2.1", ""},
 	} {
 		a := netip.MustParseAddr(c.client)
-		gotA, gotD, err := splitKey(pairKey(a, c.domain))
+		gotA, gotD, err := SplitKey(PairKey(a, c.domain))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if gotA != a || gotD != c.domain {
-			t.Errorf("splitKey(pairKey(%v, %q)) = %v, %q", a, c.domain, gotA, gotD)
+			t.Errorf("SplitKey(PairKey(%v, %q)) = %v, %q", a, c.domain, gotA, gotD)
 		}
 	}
 	for _, bad := range []string{"", "\x05abc", "\x03abcexample.com", "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"} {
-		if _, _, err := splitKey(bad); !errors.Is(err, errCodec) {
-			t.Errorf("splitKey(%q) error = %v, want errCodec", bad, err)
+		if _, _, err := SplitKey(bad); !errors.Is(err, ErrRecord) {
+			t.Errorf("SplitKey(%q) error = %v, want ErrRecord", bad, err)
 		}
 	}
 }
 
 func TestDecodeBad(t *testing.T) {
-	good := encodeAccumulator(&nexus.PairAccumulator{Events: 2, Times: []int64{5, 1}, Names: []string{"a", "b"}})
+	good := EncodeAccumulator(&nexus.PairAccumulator{Events: 2, Times: []int64{5, 1}, Names: []string{"a", "b"}})
 	for name, b := range map[string][]byte{
 		"empty":          nil,
 		"cut":            good[:len(good)-1],
 		"trailing":       append(append([]byte{}, good...), 0),
 		"huge count":     {0, 0xff, 0xff, 0xff, 0xff, 0x0f},
-		"names unsorted": encodeAccumulator(&nexus.PairAccumulator{Names: []string{"b", "a"}}),
+		"names unsorted": EncodeAccumulator(&nexus.PairAccumulator{Names: []string{"b", "a"}}),
 	} {
-		if _, err := decodeAccumulator(b); !errors.Is(err, errCodec) {
-			t.Errorf("%s: decodeAccumulator error = %v, want errCodec", name, err)
+		if _, err := DecodeAccumulator(b); !errors.Is(err, ErrRecord) {
+			t.Errorf("%s: DecodeAccumulator error = %v, want ErrRecord", name, err)
 		}
 	}
-	if _, err := decodeQuery([]byte{0, 0, 0, 0x80, 0x80, 0x04}); !errors.Is(err, errCodec) {
-		t.Errorf("decodeQuery with an RCode past int16: error = %v, want errCodec", err)
+	if _, err := DecodeQuery([]byte{0, 0, 0, 0x80, 0x80, 0x04}); !errors.Is(err, ErrRecord) {
+		t.Errorf("DecodeQuery with an RCode past int16: error = %v, want ErrRecord", err)
 	}
 }
 
@@ -133,17 +133,17 @@ func FuzzDecodeAccumulator(f *testing.F) {
 	for i := range evs {
 		a.Add(&evs[i], nexus.Limits{})
 	}
-	f.Add(encodeAccumulator(&a))
-	f.Add(encodeAccumulator(&nexus.PairAccumulator{}))
+	f.Add(EncodeAccumulator(&a))
+	f.Add(EncodeAccumulator(&nexus.PairAccumulator{}))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		acc, err := decodeAccumulator(b)
+		acc, err := DecodeAccumulator(b)
 		if err != nil {
-			if !errors.Is(err, errCodec) {
-				t.Fatalf("error %v does not wrap errCodec", err)
+			if !errors.Is(err, ErrRecord) {
+				t.Fatalf("error %v does not wrap ErrRecord", err)
 			}
 			return
 		}
-		again, err := decodeAccumulator(encodeAccumulator(acc))
+		again, err := DecodeAccumulator(EncodeAccumulator(acc))
 		if err != nil {
 			t.Fatalf("re-encoded accumulator does not decode: %v", err)
 		}
@@ -157,27 +157,27 @@ func FuzzDecodeAccumulator(f *testing.F) {
 }
 
 // FuzzDecodeQuery checks that any bytes either fail to decode or give a
-// query that round-trips and rebuilds an event.
+// Query that round-trips and rebuilds an event.
 func FuzzDecodeQuery(f *testing.F) {
 	for _, ev := range testEvents() {
-		f.Add(encodeQuery(newQuery(&ev)))
+		f.Add(EncodeQuery(NewQuery(&ev)))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		q, err := decodeQuery(b)
+		q, err := DecodeQuery(b)
 		if err != nil {
-			if !errors.Is(err, errCodec) {
-				t.Fatalf("error %v does not wrap errCodec", err)
+			if !errors.Is(err, ErrRecord) {
+				t.Fatalf("error %v does not wrap ErrRecord", err)
 			}
 			return
 		}
-		again, err := decodeQuery(encodeQuery(q))
+		again, err := DecodeQuery(EncodeQuery(q))
 		if err != nil {
-			t.Fatalf("re-encoded query does not decode: %v", err)
+			t.Fatalf("re-encoded Query does not decode: %v", err)
 		}
 		if diff := cmp.Diff(q, again, addrCmp, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}
-		ev := q.event()
+		ev := q.Event()
 		var a nexus.PairAccumulator
 		a.Add(&ev, nexus.Limits{})
 	})
