@@ -69,7 +69,14 @@ func (p *Parser) parseDomain(text string, rec *Record) (err error) {
 		return p.notFoundOr(FormatDomain, text)
 	}
 	d := info.Domain
-	if d == nil || strings.TrimSpace(d.Domain) == "" {
+	name := ""
+	if d != nil {
+		name = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d.Domain)), ".")
+		if d.Punycode != "" {
+			name = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d.Punycode)), ".")
+		}
+	}
+	if name == "" { // no domain, or only the root "."
 		low := strings.ToLower(text)
 		for _, k := range reservedPhrases {
 			if strings.Contains(low, k) {
@@ -82,10 +89,7 @@ func (p *Parser) parseDomain(text string, rec *Record) (err error) {
 		return p.errAt(FormatDomain, 0, ErrNotFound, "answer names no domain")
 	}
 	rec.Kind = KindDomain
-	rec.Domain = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(d.Domain)), ".")
-	if d.Punycode != "" {
-		rec.Domain = strings.TrimSuffix(strings.ToLower(d.Punycode), ".")
-	}
+	rec.Domain = name
 	rec.Handle = d.ID
 	rec.Source = d.WhoisServer
 	rec.NameServers = normNames(d.NameServers)
