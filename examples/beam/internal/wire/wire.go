@@ -63,6 +63,9 @@ func (q *Query) Event() dnslog.Event {
 	return ev
 }
 
+// EncodeQuery writes q: the time as a varint, the name with its length,
+// type, response code, the TTLs, and the server address as text ("" when
+// unset).
 func EncodeQuery(q Query) []byte {
 	b := make([]byte, 0, 32+len(q.Name)+5*len(q.TTLs))
 	b = binary.AppendVarint(b, q.Time)
@@ -76,6 +79,7 @@ func EncodeQuery(q Query) []byte {
 	return appendAddr(b, q.Server)
 }
 
+// DecodeQuery reads what EncodeQuery wrote.
 func DecodeQuery(b []byte) (Query, error) {
 	d := decoder{b: b}
 	var q Query
@@ -228,12 +232,13 @@ func SplitKey(key string) (netip.Addr, string, error) {
 	return client, key[k+int(n):], nil
 }
 
-// EncodeRecord and DecodeRecord carry one combined pair (its key and its
-// accumulator) to the global scoring step.
+// EncodeRecord writes one combined pair, its key and its accumulator, for
+// the global scoring step.
 func EncodeRecord(key string, a *nexus.PairAccumulator) []byte {
 	return append(appendString(nil, key), EncodeAccumulator(a)...)
 }
 
+// DecodeRecord reads what EncodeRecord wrote.
 func DecodeRecord(b []byte) (string, *nexus.PairAccumulator, error) {
 	d := decoder{b: b}
 	key := d.string()
