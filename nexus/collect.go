@@ -74,10 +74,16 @@ const (
 // events in any order; Pairs returns each pair's sorted times and what was
 // seen with them. The zero value is ready to use and groups ByDomain.
 //
-// Memory: about 8 bytes per kept event (one int64 timestamp, in slices
-// that grow by doubling, so up to 16 bytes transiently), plus about 200
-// bytes per pair and the interned client addresses and names. The limits
-// below bound it on hostile input.
+// Memory, all bounded by the caps below: 8 bytes per kept event (an
+// int64 timestamp, in slices grown by append: up to twice that while a
+// pair holds a few hundred events, a quarter more beyond; Pairs gives the
+// spare capacity back), about 370 bytes per pair (its PairAccumulator and
+// index entry), about 70 bytes per distinct (client, query name) in the
+// index that makes a repeated lookup cheap (at most 2²² entries), and
+// about 140 bytes per distinct query name (at most 2²²) and 50 per client,
+// plus the strings. A run of N lookups over P pairs thus holds about
+// 8·N·(1.1 to 1.5) + 500·P bytes; scoring adds about 2 KB per pair (see
+// Analyze).
 //
 // Collectors are mergeable: accumulating shards of a stream separately and
 // merging them with Merge gives the same pairs as one pass over the whole
