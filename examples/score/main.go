@@ -51,6 +51,7 @@ import (
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
 	"github.com/dnsnexus/dnsnexus/nexus"
+	"github.com/dnsnexus/dnsnexus/nexus/pivot"
 	"github.com/dnsnexus/dnsnexus/whois"
 )
 
@@ -81,6 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	memprofile := fs.String("memprofile", "", "write a heap profile to `FILE` after scoring")
 	stats := fs.Bool("stats", false, "print the wall time of each stage, the peak heap and the throughput on stderr")
 	shard := fs.String("shard", "", "keep only the pairs of shard `i/n` (hash of client and domain mod n == i) and write them as JSON lines for -merge")
+	history := fs.String("history", "", "also print the name ↔ address history of `NAME` from the answers in the logs (table and -md output only)")
 	merge := fs.Bool("merge", false, "merge the JSON lines that -shard runs wrote (the FILEs) into one ranking: recompute shares, q-values and verdicts")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: score [flags] FILE... (- for standard input)")
@@ -111,6 +113,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	if *merge {
 		return runMerge(fs.Args(), *csvOut, *top, stdin, stdout, stderr)
+	}
+	if *history != "" && (*jsonOut || *csvOut || *shard != "") {
+		fmt.Fprintln(stderr, "score: -history goes with the table or -md output, not -json, -csv or -shard")
+		return 2
 	}
 	shardI, shardN, err := parseShard(*shard)
 	if err != nil {
@@ -180,6 +186,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(readers) == 1 && *dedup == 0 {
 		// One input needs no merging: read it directly (the same events).
 		events = readers[0].AllContext(ctx)
+	}
+	var hist *pivot.History
+	if *history != "" {
+		// Tee the events into a name/address history as they are read.
+		hist = &pivot.History{}
+		inner := events
+		events = func(yield func(dnslog.Event, error) bool) {
+			for ev, err := range inner {
+				if err == nil {
+					hist.Add(&ev)
+				}
+				if !yield(ev, err) {
+					return
+				}
+			}
+		}
 	}
 	c := &nexus.Collector{By: grouping, Shard: shardI, Shards: shardN}
 	st := newStats(*stats, stderr)
@@ -252,6 +274,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = rep.WriteMarkdown(stdout, nexus.MarkdownOptions{Top: -1, Location: opts.Location})
 	default:
 		err = writeTable(stdout, rep)
+	}
+	if err == nil && hist != nil {
+		fmt.Fprintln(stdout)
+		err = pivot.WriteMarkdown(stdout, hist, strings.TrimSuffix(strings.ToLower(*history), "."))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "score:", err)

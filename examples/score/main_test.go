@@ -255,3 +255,18 @@ func FuzzReadShard(f *testing.F) {
 		}
 	})
 }
+
+func TestScoreHistory(t *testing.T) {
+	out, errs, code := runScore(t, "", "-progress=false", "-history", "Mail1.Trump-Email.com.", filepath.Join(replica, "recursive_dns.log"))
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	for _, want := range []string{"Binding history of `mail1.trump-email.com`", "66.216.133.29", "**stopped**", "trump1.contact-client.com (A, from 2016-09-23)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, _, code := runScore(t, "", "-json", "-history", "x.example", "x"); code != 2 {
+		t.Errorf("-history with -json: exit %d, want 2", code)
+	}
+}
