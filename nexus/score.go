@@ -231,7 +231,7 @@ func Analyze(ctx context.Context, c *Collector, opts Options) (*Report, error) {
 		Events:  c.Added(),
 		Dropped: c.Dropped(),
 		By:      c.By,
-		Caveats: GeneralCaveats,
+		Caveats: slices.Clone(GeneralCaveats),
 	}
 	r.Syncs = Synchrony(pairs, SyncOptions{})
 	r.Clusters = Clusters(r.Syncs)
