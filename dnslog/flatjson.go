@@ -184,34 +184,46 @@ func jsonStringValue(raw []byte, buf *[]byte) ([]byte, bool) {
 	if !esc {
 		return s, true
 	}
-	out := (*buf)[:0]
+	out, ok := appendJSONUnescaped((*buf)[:0], s)
+	if !ok {
+		return nil, false
+	}
+	*buf = out
+	return out, true
+}
+
+// appendJSONUnescaped appends the content s of a JSON string (without its
+// quotes) to dst with its escapes decoded (RFC 8259 §7; a surrogate pair
+// becomes one rune, a lone surrogate U+FFFD). It reports false for a bad
+// or truncated escape.
+func appendJSONUnescaped(dst, s []byte) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '\\' {
-			out = append(out, c)
+			dst = append(dst, c)
 			continue
 		}
 		i++
 		if i >= len(s) {
-			return nil, false
+			return dst, false
 		}
 		switch s[i] {
 		case '"', '\\', '/':
-			out = append(out, s[i])
+			dst = append(dst, s[i])
 		case 'b':
-			out = append(out, '\b')
+			dst = append(dst, '\b')
 		case 'f':
-			out = append(out, '\f')
+			dst = append(dst, '\f')
 		case 'n':
-			out = append(out, '\n')
+			dst = append(dst, '\n')
 		case 'r':
-			out = append(out, '\r')
+			dst = append(dst, '\r')
 		case 't':
-			out = append(out, '\t')
+			dst = append(dst, '\t')
 		case 'u':
 			r, ok := hex4(s, i+1)
 			if !ok {
-				return nil, false
+				return dst, false
 			}
 			i += 4
 			if utf16.IsSurrogate(r) {
@@ -222,13 +234,12 @@ func jsonStringValue(raw []byte, buf *[]byte) ([]byte, bool) {
 					}
 				}
 			}
-			out = utf8.AppendRune(out, r)
+			dst = utf8.AppendRune(dst, r)
 		default:
-			return nil, false
+			return dst, false
 		}
 	}
-	*buf = out
-	return out, true
+	return dst, true
 }
 
 func hex4(s []byte, i int) (rune, bool) {

@@ -883,72 +883,14 @@ func skipNested(b []byte, i int) (int, bool) {
 }
 
 // jsonUnescape appends the JSON string content b to dst with its escapes
-// decoded. Malformed escapes are kept as written.
+// decoded; content with a malformed escape is appended as written.
 func jsonUnescape(dst, b []byte) []byte {
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '\\' || i+1 >= len(b) {
-			dst = append(dst, c)
-			continue
-		}
-		i++
-		switch b[i] {
-		case '"', '\\', '/':
-			dst = append(dst, b[i])
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, n := jsonRune(b[i+1:])
-			if n == 0 {
-				dst = append(dst, '\\', 'u')
-				continue
-			}
-			dst = utf8.AppendRune(dst, r)
-			i += n
-		default:
-			dst = append(dst, '\\', b[i])
-		}
+	n := len(dst)
+	out, ok := appendJSONUnescaped(dst, b)
+	if ok {
+		return out
 	}
-	return dst
-}
-
-// jsonRune decodes the hex digits after "\u" (and a following low
-// surrogate), returning the rune and the bytes consumed.
-func jsonRune(b []byte) (rune, int) {
-	hex4 := func(b []byte) (rune, bool) {
-		if len(b) < 4 {
-			return 0, false
-		}
-		var r rune
-		for _, c := range b[:4] {
-			if !isHex(c) {
-				return 0, false
-			}
-			r = r<<4 | rune(unhex(c))
-		}
-		return r, true
-	}
-	r, ok := hex4(b)
-	if !ok {
-		return 0, 0
-	}
-	if r >= 0xd800 && r < 0xdc00 && len(b) >= 10 && b[4] == '\\' && b[5] == 'u' {
-		if lo, ok := hex4(b[6:]); ok && lo >= 0xdc00 && lo < 0xe000 {
-			return (r-0xd800)<<10 | (lo - 0xdc00) + 0x10000, 10
-		}
-	}
-	if r >= 0xd800 && r < 0xe000 {
-		return utf8.RuneError, 4
-	}
-	return r, 4
+	return append(out[:n], b...)
 }
 
 // sniffZeekJSON scores 90 when every sampled line is a Zeek DNS JSON
