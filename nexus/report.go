@@ -40,8 +40,10 @@ type PairJSON struct {
 	// Beacon and Human are the scores in [0, 1].
 	Beacon float64 `json:"beacon"`
 	Human  float64 `json:"human"`
-	// Period is the detected period in seconds, 0 when none; P its p-value
-	// and Q its Benjamini–Hochberg q-value.
+	// Period is the best-fitting period found, in seconds, 0 when none;
+	// P is its p-value and Q its Benjamini–Hochberg q-value. A period is
+	// reported even when it is not significant or is explained by a cache:
+	// only beacon and mixed verdicts rest on it.
 	Period float64 `json:"period"`
 	P      float64 `json:"p"`
 	Q      float64 `json:"q"`
