@@ -41,10 +41,13 @@ func scorePair(p *Pair, opts *Options) Score {
 		ttl = time.Duration(p.MaxTTL) * time.Second
 	}
 	s.TTL = ttl
+	// The analysis reads the times at the scoring resolution; s.Times
+	// keeps the logged ones.
+	times := truncateTimes(p.Times, opts.resolution())
 	loc := opts.Location
 	zoneNote := ""
 	if loc == nil {
-		loc, zoneNote = bestZone(p.Times, opts.Zones)
+		loc, zoneNote = bestZone(times, opts.Zones)
 	}
 	s.Zone = loc.String()
 	topts := opts.Timing
@@ -53,7 +56,7 @@ func scorePair(p *Pair, opts *Options) Score {
 	if topts.Period.Min == 0 {
 		topts.Period.Min = DefaultMinPeriod
 	}
-	r := timing.Analyze(p.Times, topts)
+	r := timing.Analyze(times, topts)
 	if opts.KeepTiming {
 		s.Timing = &r
 	}
@@ -121,14 +124,14 @@ func scorePair(p *Pair, opts *Options) Score {
 	if s.Beacon >= beaconLabelMin {
 		// A beat explains part of the events: judge the human rhythm on
 		// the rest, and keep the labels for a mixed verdict.
-		s.Labels = make([]EventLabel, len(p.Times))
-		on := timing.OnBeat(p.Times, per, opts.Timing.FoldTolerance)
-		off := make([]int64, 0, len(p.Times)/4)
+		s.Labels = make([]EventLabel, len(times))
+		on := timing.OnBeat(times, per, opts.Timing.FoldTolerance)
+		off := make([]int64, 0, len(times)/4)
 		for i, b := range on {
 			if b {
 				s.Labels[i] = LabelPeriodic
 			} else {
-				off = append(off, p.Times[i])
+				off = append(off, times[i])
 			}
 		}
 		s.offBeat = len(off)
@@ -145,6 +148,27 @@ func scorePair(p *Pair, opts *Options) Score {
 	s.Evidence = append(s.Evidence, r.Evidence...)
 	s.Caveats = pairCaveats(&s, &r)
 	return s
+}
+
+// truncateTimes returns times with each truncated to a multiple of res
+// nanoseconds (floor, so 1.9 s becomes 1 s and −0.1 s becomes −1 s): times
+// itself when res ≤ 1 or every time is already a multiple, else a copy.
+func truncateTimes(times []int64, res int64) []int64 {
+	if res <= 1 {
+		return times
+	}
+	for i, t := range times {
+		if t%res == 0 {
+			continue
+		}
+		out := make([]int64, len(times))
+		copy(out, times[:i])
+		for j := i; j < len(times); j++ {
+			out[j] = floorDiv(times[j], res) * res
+		}
+		return out
+	}
+	return times
 }
 
 // cacheGated reports whether the pair's regularity is what a cache in front

@@ -2,6 +2,7 @@ package nexus
 
 import (
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -150,5 +151,66 @@ func TestBusinessShareMatchesTimeIn(t *testing.T) {
 				t.Fatalf("trial %d, %s: businessShare = %v, want %v", trial, z, got, want)
 			}
 		}
+	}
+}
+
+// A log with whole-second stamps and one with microsecond stamps of the same
+// lookups must score the same at the default resolution; a negative
+// Resolution keeps the logged precision.
+func TestResolutionTruncates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	var fine []int64
+	for ts := week0; ts < week0+int64(3*24*time.Hour); ts += int64(2*time.Minute) + rng.Int64N(int64(40*time.Second)) - int64(20*time.Second) {
+		fine = append(fine, ts+rng.Int64N(int64(time.Second))/1000*1000)
+		if rng.IntN(3) == 0 { // a twin 1.5–2.5 s later: folded or not depending on the stamps
+			fine = append(fine, ts+int64(1500*time.Millisecond)+rng.Int64N(int64(time.Second)))
+		}
+	}
+	coarse := make([]int64, len(fine))
+	for i, ts := range fine {
+		coarse[i] = ts - ts%int64(time.Second)
+	}
+	if slices.Equal(coarse, fine) {
+		t.Fatal("test input has no sub-second stamps")
+	}
+	type fig struct {
+		Beacon, Human, P float64
+		Period           time.Duration
+		Verdict          Verdict
+		Folded           int
+	}
+	figs := func(s Score) fig {
+		return fig{s.Beacon, s.Human, s.P, s.Period, s.Verdict, s.Features.Folded}
+	}
+	opts := Options{Location: time.UTC}
+	fs, cs := scoreTimes(t, fine, opts), scoreTimes(t, coarse, opts)
+	if diff := cmp.Diff(figs(cs), figs(fs)); diff != "" {
+		t.Errorf("microsecond stamps score differently from whole seconds (-seconds +microseconds):\n%s", diff)
+	}
+	if !slices.Equal(fs.Times, fine) {
+		t.Error("Score.Times lost the logged precision")
+	}
+	// Keeping the precision analyses the fine stamps: the fitted period is
+	// then not a whole-second figure of the truncated stamps.
+	keep := opts
+	keep.Resolution = -1
+	ks := scoreTimes(t, fine, keep)
+	if ks.Features.Folded == cs.Features.Folded && ks.P == cs.P && ks.Period == cs.Period {
+		t.Errorf("Resolution −1 gave the same figures as truncation (folded %d, P %g, period %v)", ks.Features.Folded, ks.P, ks.Period)
+	}
+}
+
+func TestTruncateTimes(t *testing.T) {
+	in := []int64{-1, 0, 999_999_999, 1_000_000_000, 1_500_000_000, -1_000_000_001}
+	want := []int64{-1_000_000_000, 0, 0, 1_000_000_000, 1_000_000_000, -2_000_000_000}
+	if diff := cmp.Diff(want, truncateTimes(in, 1e9)); diff != "" {
+		t.Errorf("truncateTimes (-want +got):\n%s", diff)
+	}
+	whole := []int64{0, 1e9, 5e9}
+	if got := truncateTimes(whole, 1e9); &got[0] != &whole[0] {
+		t.Error("whole-second times were copied")
+	}
+	if got := truncateTimes(in, 0); &got[0] != &in[0] {
+		t.Error("resolution 0 copied the times")
 	}
 }

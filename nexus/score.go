@@ -69,6 +69,14 @@ type Options struct {
 	// and trimming the times), "score" (ScorePairs), "synchrony"
 	// (Synchrony and Clusters) and "leaks" (SuffixLeaks).
 	Stage func(name string, elapsed time.Duration)
+	// Resolution is the clock resolution pairs are scored at: before the
+	// timing analysis each pair's times are truncated to a multiple of it
+	// (towards the past, as loggers with coarse stamps do), so that a log
+	// with whole-second stamps and one with microsecond stamps of the same
+	// lookups get the same scores. Zero means DefaultResolution; a negative
+	// value keeps the logged precision. Score.Times and the event labels
+	// keep the logged times.
+	Resolution time.Duration
 	// Timing is passed to timing.Analyze (its Location and TTL are set per
 	// pair from the fields above, and a zero Period.Min means
 	// DefaultMinPeriod).
@@ -84,6 +92,26 @@ type Options struct {
 // folded (A/AAAA twins, retries), and a click stream has gaps of a few
 // seconds at every scale.
 const DefaultMinPeriod = 10 * time.Second
+
+// DefaultResolution is the clock resolution nexus scores at unless
+// Options.Resolution says otherwise. Many DNS logs stamp whole seconds, and
+// at the periods nexus searches (DefaultMinPeriod and up) a sub-second
+// difference in a gap carries no evidence of its own, but it does decide
+// whether two lookups 3 s apart are folded: scoring every log at one second
+// keeps the verdicts independent of the logger's precision.
+const DefaultResolution = time.Second
+
+// resolution returns the resolution in nanoseconds, or 0 to keep the
+// logged precision.
+func (o *Options) resolution() int64 {
+	switch {
+	case o.Resolution < 0:
+		return 0
+	case o.Resolution == 0:
+		return int64(DefaultResolution)
+	}
+	return int64(o.Resolution)
+}
 
 // DefaultZones are the zones tried when Options.Location is nil: UTC and
 // one zone per few hours of offset around the world.
