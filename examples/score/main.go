@@ -6,7 +6,7 @@
 // Usage:
 //
 //	go run ./examples/score [-json] [-by domain|name] [-whois DIR] [-tz ZONE]
-//	    [-ttl SECONDS] [-format NAME] [-dedup DURATION] [-lenient] FILE...
+//	    [-ttl SECONDS] [-resolution D] [-format NAME] [-dedup DURATION] [-lenient] FILE...
 //
 // A FILE of "-" is standard input; several files are merged in time order.
 // Without -json it prints a ranked table; with -json one JSON object per
@@ -71,6 +71,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	whoisDir := fs.String("whois", "", "`DIR` of WHOIS/RDAP files to enrich clients and domains")
 	tz := fs.String("tz", "", "time `ZONE` of the human rhythm (e.g. Europe/Moscow); default: best-fitting zone per pair")
 	ttl := fs.Int("ttl", 0, "cache TTL in `SECONDS` in front of the clients; default: the answer TTLs logged")
+	resolution := fs.Duration("resolution", 0, "clock `resolution` the pairs are scored at (nexus.Options.Resolution; default 1s, -1ns keeps the logged precision)")
 	format := fs.String("format", "", "force the log `format` (default: detect)")
 	dedup := fs.Duration("dedup", 0, "count a query seen at several servers within this `window` once (e.g. 5s)")
 	lenient := fs.Bool("lenient", false, "skip bad lines (counted on stderr) instead of stopping")
@@ -128,7 +129,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "score:", err)
 		return 2
 	}
-	opts := nexus.Options{TTL: time.Duration(*ttl) * time.Second}
+	opts := nexus.Options{TTL: time.Duration(*ttl) * time.Second, Resolution: *resolution}
 	if *tz != "" {
 		loc, err := time.LoadLocation(*tz)
 		if err != nil {

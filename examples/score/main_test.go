@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dnsnexus/dnsnexus/dnslog"
 	"github.com/dnsnexus/dnsnexus/internal/synth"
@@ -268,5 +269,58 @@ func TestScoreHistory(t *testing.T) {
 	}
 	if _, _, code := runScore(t, "", "-json", "-history", "x.example", "x"); code != 2 {
 		t.Errorf("-history with -json: exit %d, want 2", code)
+	}
+}
+
+// Millisecond stamps score as their whole seconds do unless -resolution asks
+// for the logged precision.
+func TestScoreResolution(t *testing.T) {
+	var fine, coarse strings.Builder
+	start := int64(1_772_409_600_000) // 2026-03-02 00:00:00 UTC, in ms
+	seed := uint64(7)
+	next := func(n int64) int64 { // a small LCG: the test needs no statistics from it
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int64(seed>>33) % n
+	}
+	line := func(b *strings.Builder, ms int64) {
+		ts := time.UnixMilli(ms).UTC()
+		fmt.Fprintf(b, "%s 192.0.2.7 c2.example.com\n", ts.Format("2006-01-02T15:04:05.000Z"))
+	}
+	for ms := start; ms < start+3*86_400_000; ms += 120_000 + next(40_000) - 20_000 {
+		stamps := []int64{ms + next(1000)}
+		if next(3) == 0 {
+			stamps = append(stamps, ms+1500+next(1000))
+		}
+		for _, s := range stamps {
+			line(&fine, s)
+			line(&coarse, s-s%1000)
+		}
+	}
+	run := func(in string, args ...string) string {
+		out, errs, code := runScore(t, in, append(args, "-json", "-tz", "UTC", "-progress=false", "-")...)
+		if code != 0 {
+			t.Fatalf("exit %d, stderr:\n%s", code, errs)
+		}
+		return out
+	}
+	// first and last keep the logged stamps; every figure must agree.
+	figures := func(out string) []map[string]any {
+		var rows []map[string]any
+		for l := range strings.Lines(out) {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(l), &m); err != nil {
+				t.Fatal(err)
+			}
+			delete(m, "first")
+			delete(m, "last")
+			rows = append(rows, m)
+		}
+		return rows
+	}
+	if diff := cmp.Diff(figures(run(coarse.String())), figures(run(fine.String()))); diff != "" {
+		t.Errorf("millisecond stamps scored differently from whole seconds (-seconds +milliseconds):\n%s", diff)
+	}
+	if run(fine.String(), "-resolution", "-1ns") == run(coarse.String(), "-resolution", "-1ns") {
+		t.Error("-resolution -1ns scored millisecond stamps as whole seconds")
 	}
 }
