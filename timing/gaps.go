@@ -105,9 +105,12 @@ type Summary struct {
 
 // Summarize describes gaps (see Summary for the formulas). It works on one
 // private copy of the usable values — a single allocation of 8·len(gaps)
-// bytes, whatever the length — and finds the order statistics by selection,
-// not sorting: O(n) expected time, O(n log n) at worst. Use SummarizeWith to reuse a buffer and not
-// allocate at all.
+// bytes, whatever the length — and finds the order statistics without
+// sorting: O(n) expected time, O(n log n) at worst. From 1,024 values on it
+// counts the values into buckets by their bits and selects only among those
+// of the buckets that hold the wanted ranks; below that, and for values
+// spread over rare cases (values dropped, or far apart on both sides of zero), it selects among all of them. Use SummarizeWith
+// to reuse a buffer and not allocate at all.
 func Summarize(gaps []float64) Summary {
 	s, _ := SummarizeWith(nil, gaps)
 	return s
@@ -154,23 +157,84 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 	}
 	s.Mean = mean
 	s.StdDev = math.Sqrt(ss / float64(n))
-	// Order statistics by selection, median first so that Q1 is selected
-	// left of it and Q3 right of it.
-	mi := quantileRank(n, 0.5)
-	s.Median = selectQuantile(x, 0, n-1, n, 0.5)
-	s.Q1 = selectQuantile(x, 0, mi, n, 0.25)
-	s.Q3 = selectQuantile(x, mi, n-1, n, 0.75)
+	if n < histMinN || s.Dropped > 0 || overlaps(x, gaps) || !s.byCount(x, gaps) {
+		s.quartilesBySelection(x)
+		for i, v := range x { // x is private: reuse it for the deviations
+			x[i] = math.Abs(v - s.Median)
+		}
+		s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
+	}
 	s.IQR = math.Max(0, s.Q3-s.Q1)
 	if s.IQR > 0 {
 		s.Bowley = clamp((s.Q3+s.Q1-2*s.Median)/s.IQR, -1, 1)
 	}
 	s.CV = ratio(s.StdDev, mean)
-	for i, v := range x { // x is private: reuse it for the deviations
-		x[i] = math.Abs(v - s.Median)
-	}
-	s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
 	s.MADRatio = ratio(s.MAD, s.Median)
 	return s, x
+}
+
+// quartilesBySelection sets Median, Q1 and Q3 of the values x by selection,
+// median first so that Q1 is selected left of it and Q3 right of it.
+func (s *Summary) quartilesBySelection(x []float64) {
+	n := len(x)
+	mi := quantileRank(n, 0.5)
+	s.Median = selectQuantile(x, 0, n-1, n, 0.5)
+	s.Q1 = selectQuantile(x, 0, mi, n, 0.25)
+	s.Q3 = selectQuantile(x, mi, n-1, n, 0.75)
+}
+
+// byCount sets Median, Q1, Q3 and MAD of the values gaps, all usable, whose
+// extremes are s.Min and s.Max, with rankValues and buf (len(gaps) values
+// not overlapping gaps) as scratch. It reports false, with the quartiles
+// and MAD unset and buf untouched, when the quartiles cannot be counted
+// (only values both sides of zero over a vast range); the MAD is found by
+// selection in buf when it lies outside the range counted.
+func (s *Summary) byCount(buf, gaps []float64) bool {
+	n := len(gaps)
+	var ks [6]int
+	var vs [6]float64
+	ps := [3]float64{0.25, 0.5, 0.75}
+	for i, p := range ps {
+		k := quantileRank(n, p)
+		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
+	}
+	if !rankValues(buf, gaps, 0, false, sortKey(s.Min), sortKey(s.Max), ks[:], vs[:]) {
+		return false
+	}
+	var q [3]float64
+	for i, p := range ps {
+		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
+	}
+	s.Q1, s.Median, s.Q3 = q[0], q[1], q[2]
+	// The MAD is counted between a quarter of the smaller and four times
+	// the larger distance from the median to a quartile, where it lies for
+	// all but odd samples.
+	a, b := s.Median-s.Q1, s.Q3-s.Median
+	lo, hi := math.Min(a, b)/4, 4*math.Max(a, b)
+	k := quantileRank(n, 0.5)
+	mk := [2]int{k, min(k+1, n-1)}
+	if hi > 0 && hi <= MaxGap && rankValues(buf, gaps, s.Median, true, sortKey(lo), sortKey(hi), mk[:], vs[:2]) {
+		s.MAD = interpolate(n, 0.5, vs[0], vs[1])
+		return true
+	}
+	x := buf[:n]
+	for i, g := range gaps {
+		x[i] = math.Abs(g - s.Median)
+	}
+	s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
+	return true
+}
+
+// interpolate is the type-7 quantile p of n values whose order statistics
+// of rank ⌊(n−1)·p⌋ and the next are v and next.
+func interpolate(n int, p, v, next float64) float64 {
+	h := float64(n-1) * p
+	k := quantileRank(n, p)
+	f := h - float64(k)
+	if f == 0 || k+1 >= n {
+		return v
+	}
+	return v + f*(next-v)
 }
 
 // quantileRank is ⌊(n−1)·p⌋, the lower order statistic (0-based) that the
