@@ -45,6 +45,11 @@ type formatSpec struct {
 	// (earlier header lines no longer matter). nil when no line is a
 	// header. Must be cheap: it sees every line.
 	header func(line []byte) int
+	// headerByte, when not 0, is the byte every header line starts with
+	// (header returns 0 for other lines), so that the parallel splitter
+	// finds header lines with one IndexByte scan instead of looking at
+	// every line.
+	headerByte byte
 }
 
 var formats []formatSpec

@@ -34,10 +34,11 @@ import (
 
 func init() {
 	register(formatSpec{
-		name:     FormatZeek,
-		sniff:    sniffZeek,
-		newLine:  func(c *decodeConfig) lineDecoder { return newZeekDecoder(c) },
-		parallel: true,
+		name:       FormatZeek,
+		sniff:      sniffZeek,
+		newLine:    func(c *decodeConfig) lineDecoder { return newZeekDecoder(c) },
+		parallel:   true,
+		headerByte: '#',
 		header: func(line []byte) int {
 			if len(line) == 0 || line[0] != '#' {
 				return 0
