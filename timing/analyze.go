@@ -84,24 +84,29 @@ type Result struct {
 // Input is never modified. Cost O(n log n) time (sorting the gaps for the
 // summary), O(n) memory.
 func Analyze(times []int64, opts Options) Result {
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release()
 	r := Result{N: len(times)}
 	ts := sortedCopy(times)
 	if tol := opts.foldTolerance(); tol > 0 && len(ts) > 1 {
 		// Fold writes into dst; never write into the caller's slice.
-		ts = Fold(make([]int64, 0, len(ts)), ts, tol)
+		ts = Fold(sc.times[:0], ts, tol)
+		sc.times = ts
 	}
 	r.Folded = len(ts)
 	if len(ts) > 1 {
 		r.Span = secondsBetween(ts[0], ts[len(ts)-1])
 	}
-	gaps := Gaps(make([]float64, 0, max(0, len(ts)-1)), ts)
-	r.Gaps, _ = SummarizeWith(make([]float64, 0, len(gaps)), gaps)
-	r.Burstiness = Burstiness(gaps)
+	gaps := Gaps(sc.gaps[:0], ts)
+	sc.gaps = gaps
+	r.Gaps, sc.work = SummarizeWith(sc.work, gaps)
+	r.Burstiness = burstinessOf(r.Gaps.N, r.Gaps.Mean, r.Gaps.StdDev)
 	r.Memory = Memory(gaps)
 	r.Rhythm = RhythmOf(ts, opts.Location)
 	r.Persistence = PersistenceOf(ts, opts.Location)
-	r.Sessions = SessionStatsOf(ts, opts.Idle)
-	r.Cache = CacheGating(ts, opts.TTL)
+	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle)
+	sc.work = append(sc.work[:0], gaps...)
+	r.Cache = cacheGating(ts, sc.work, opts.TTL)
 	r.Insufficient = len(ts) < MinPeriodEvents
 	r.Period = Period{P: 1}
 	r.Periods = []Period{r.Period}

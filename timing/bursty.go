@@ -20,6 +20,12 @@ import "math"
 // allocated.
 func Burstiness(gaps []float64) float64 {
 	n, mean, sd := moments(gaps)
+	return burstinessOf(n, mean, sd)
+}
+
+// burstinessOf is Burstiness from the count, mean and population standard
+// deviation of the usable gaps (as moments or Summary computes them).
+func burstinessOf(n int, mean, sd float64) float64 {
 	if n < 2 || mean <= 0 {
 		return 0
 	}

@@ -79,9 +79,14 @@ type Cache struct {
 // as short gaps. Unsorted input is read from a sorted copy. It allocates one
 // gap buffer of 8·n bytes and takes O(n) expected time.
 func CacheGating(times []int64, ttl time.Duration) Cache {
-	c := Cache{TTL: ttl, P: 1}
 	times = sortedView(times)
-	gaps := Gaps(nil, times)
+	return cacheGating(times, Gaps(nil, times), ttl)
+}
+
+// cacheGating is CacheGating on sorted times and their gaps, which it
+// reorders.
+func cacheGating(times []int64, gaps []float64, ttl time.Duration) Cache {
+	c := Cache{TTL: ttl, P: 1}
 	c.Gaps = len(gaps)
 	if c.Gaps == 0 {
 		c.Evidence = append(c.Evidence, "no gaps to test for a cache floor")

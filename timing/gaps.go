@@ -108,9 +108,9 @@ type Summary struct {
 // bytes, whatever the length — and finds the order statistics without
 // sorting: O(n) expected time, O(n log n) at worst. From 1,024 values on it
 // counts the values into buckets by their bits and selects only among those
-// of the buckets that hold the wanted ranks; below that, and for values
-// spread over rare cases (values dropped, or far apart on both sides of zero), it selects among all of them. Use SummarizeWith
-// to reuse a buffer and not allocate at all.
+// of the buckets that hold the wanted ranks; below that, and in rare cases
+// (values dropped, or far apart on both sides of zero), it selects among
+// all of them. Use SummarizeWith to reuse a buffer and not allocate at all.
 func Summarize(gaps []float64) Summary {
 	s, _ := SummarizeWith(nil, gaps)
 	return s

@@ -1,6 +1,9 @@
 package timing
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // DefaultIdle is the idle gap that ends a session when the caller gives none.
 const DefaultIdle = 30 * time.Minute
@@ -72,22 +75,28 @@ type SessionStats struct {
 // SessionStatsOf splits times into sessions with Sessions(times, idle) and
 // summarizes them. It allocates O(number of sessions + events) scratch space.
 func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
+	times = sortedView(times)
+	var sc scratch
+	return sc.sessionStats(times, Gaps(nil, times), idle)
+}
+
+// sessionStats is SessionStatsOf on sorted times with their gaps, using the
+// buffers of sc.
+func (sc *scratch) sessionStats(times []int64, gaps []float64, idle time.Duration) SessionStats {
 	if idle <= 0 {
 		idle = DefaultIdle
 	}
 	st := SessionStats{Idle: idle}
-	times = sortedView(times)
-	ss := appendSessions(nil, times, idle)
+	ss := appendSessions(sc.sessions[:0], times, idle)
+	sc.sessions = ss
 	st.Count = len(ss)
 	if st.Count == 0 {
 		return st
 	}
-	events := make([]float64, 0, len(ss))
-	durs := make([]float64, 0, len(ss))
-	between := make([]float64, 0, len(ss))
-	inner := make([]float64, 0, len(times))
+	events := slices.Grow(sc.events[:0], len(ss))
+	durs := slices.Grow(sc.durs[:0], len(ss))
+	between := slices.Grow(sc.between[:0], len(ss))
 	var active float64
-	k := 0
 	for i, s := range ss {
 		if s.Events == 1 {
 			st.Singletons++
@@ -100,15 +109,23 @@ func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
 		if i > 0 {
 			between = append(between, diffSeconds(ss[i-1].End, s.Start))
 		}
-		inner = Gaps(inner, times[k:k+s.Events])
-		k += s.Events
 	}
-	ev, buf := SummarizeWith(nil, events)
+	// The gaps inside sessions, in order: those not longer than idle.
+	inner := slices.Grow(sc.inner[:0], len(gaps))
+	lim := uint64(idle)
+	for i, g := range gaps {
+		if uint64(times[i+1])-uint64(times[i]) <= lim {
+			inner = append(inner, g)
+		}
+	}
+	sc.events, sc.durs, sc.between, sc.inner = events, durs, between, inner
+	var ev, du Summary
+	ev, sc.work = SummarizeWith(sc.work, events)
 	st.MeanEvents, st.MedianEvents = ev.Mean, ev.Median
-	du, buf := SummarizeWith(buf, durs)
+	du, sc.work = SummarizeWith(sc.work, durs)
 	st.MeanDuration, st.MedianDuration, st.MaxDuration = du.Mean, du.Median, du.Max
-	st.Between, _ = SummarizeWith(buf, between)
-	st.Inner, _ = SummarizeWith(inner[:0], inner) // in place: inner is private
+	st.Between, sc.work = SummarizeWith(sc.work, between)
+	st.Inner, sc.work = SummarizeWith(sc.work, inner)
 	if span := diffSeconds(times[0], times[len(times)-1]); span > 0 {
 		st.Active = clamp(active/span, 0, 1)
 	}

@@ -1,0 +1,30 @@
+package timing
+
+import "sync"
+
+// scratch holds the buffers of one Analyze call, so that the sequence is
+// folded, differenced and summarized without allocating per event. Analyze
+// takes one from scratchPool and returns it; no Result refers to it.
+type scratch struct {
+	times []int64   // folded times
+	gaps  []float64 // their gaps
+	work  []float64 // reordered by summaries and selections
+	inner []float64 // gaps inside sessions
+	marks []float64 // beat marks and log gaps of the change search
+
+	sessions              []Session
+	events, durs, between []float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooled is the largest sequence whose buffers go back to the pool:
+// about 170 bytes per event, so 20 MB at most are kept between calls.
+const maxPooled = 1 << 17
+
+func (sc *scratch) release() {
+	if max(cap(sc.times), cap(sc.gaps), cap(sc.work), cap(sc.inner)) > maxPooled {
+		return
+	}
+	scratchPool.Put(sc)
+}
