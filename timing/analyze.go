@@ -114,9 +114,9 @@ func Analyze(times []int64, opts Options) Result {
 		r.Evidence = append(r.Evidence, fmt.Sprintf("insufficient data: %d events after folding (%d needed)", len(ts), MinPeriodEvents))
 		return r
 	}
-	r.Periods = DetectPeriods(ts, opts.Period)
+	r.Periods = sc.detectPeriods(ts, gaps, opts.Period)
 	r.Period = r.Periods[0]
-	r.Change, r.Changed = detectChange(ts, opts.Period, r.Period)
+	r.Change, r.Changed = sc.detectChange(ts, gaps, opts.Period, r.Period)
 	if ttl := opts.TTL.Seconds(); r.Period.OK && ttl > 0 {
 		r.TTLRatio = r.Period.Seconds / ttl
 	}

@@ -35,7 +35,7 @@ func OnBeat(times []int64, p Period, fold time.Duration) []bool {
 	if !(tol > 0) {
 		tol = 0.1
 	}
-	_, off := walkBeats(folded, p.Seconds, tol, nil)
+	_, off := walkBeats(folded, nil, p.Seconds, tol, nil)
 	// Label the folded events: off lists the off-beat ones in order.
 	lab := make([]bool, len(folded))
 	j := 0

@@ -179,7 +179,7 @@ type Period struct {
 // Cost: O(n) time plus O(n log n) for sorting unsorted input; memory O(n).
 func DetectPeriod(times []int64, opts PeriodOptions) Period {
 	times = sortedCopy(times)
-	p, _ := detect(times, opts, nil)
+	p, _ := detect(times, nil, opts, nil)
 	return p
 }
 
@@ -195,9 +195,11 @@ func sortedCopy(times []int64) []int64 {
 	return times
 }
 
-// detect estimates the period of sorted times. When offBeat is non-nil the
-// events off the beat are appended to it and returned.
-func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64) {
+// detect estimates the period of sorted times. gaps, when not nil, are
+// their gaps (Gaps(nil, times)), which saves computing them again. When
+// offBeat is non-nil the events off the beat are appended to it and
+// returned.
+func detect(times []int64, gaps []float64, opts PeriodOptions, offBeat []int64) (Period, []int64) {
 	n := len(times)
 	if n < MinPeriodEvents {
 		return Period{P: 1}, offBeat
@@ -209,7 +211,7 @@ func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64
 	if !(span > 0) || !(hi >= lo) || !(lo > 0) {
 		return Period{P: 1}, offBeat
 	}
-	all, odd, even := binGaps(times, lo, hi)
+	all, odd, even := binGaps(times, gaps, lo, hi)
 	defer all.release()
 	defer odd.release()
 	defer even.release()
@@ -218,15 +220,15 @@ func detect(times []int64, opts PeriodOptions, offBeat []int64) (Period, []int64
 		return Period{P: 1}, offBeat
 	}
 	delta := all.tolerance(best)
-	per, offBeat := walkBeats(times, best, delta, offBeat)
+	per, offBeat := walkBeats(times, gaps, best, delta, offBeat)
 	if !per.OK {
 		return Period{P: 1}, offBeat
 	}
 	per.Score = all.score(per.Seconds)
 	per.OnBeat = all.onBeatFraction(per.Seconds, delta)
 	mean := span / float64(n-1)
-	t1 := splitTest(times, 0, &odd, lo, hi, mean, res)
-	t2 := splitTest(times, 1, &even, lo, hi, mean, res)
+	t1 := splitTest(times, gaps, 0, &odd, lo, hi, mean, res)
+	t2 := splitTest(times, gaps, 1, &even, lo, hi, mean, res)
 	per.P = math.Min(1, 2*math.Min(t1.p, t2.p))
 	per.Hits = t1.hits + t2.hits
 	per.Tested = t1.tested + t2.tested
@@ -337,14 +339,23 @@ func (h *gapBins) finish() {
 	}
 }
 
+// gapAt is the gap ending at event i of sorted times: gaps[i-1] when the
+// gaps are given, else computed.
+func gapAt(times []int64, gaps []float64, i int) float64 {
+	if gaps != nil {
+		return gaps[i-1]
+	}
+	return secondsBetween(times[i-1], times[i])
+}
+
 // binGaps bins all gaps, the odd ones and the even ones. The range covers gaps
-// from lo/2 to maxBeats·hi.
-func binGaps(times []int64, lo, hi float64) (all, odd, even gapBins) {
+// from lo/2 to maxBeats·hi. gaps, when not nil, are the gaps of times.
+func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapBins) {
 	all = newGapBins(lo/2, hi*maxBeats)
 	odd = newGapBins(lo/2, hi*maxBeats)
 	even = newGapBins(lo/2, hi*maxBeats)
 	for i := 1; i < len(times); i++ {
-		g := secondsBetween(times[i-1], times[i])
+		g := gapAt(times, gaps, i)
 		all.add(g)
 		if i%2 == 1 {
 			odd.add(g)
@@ -658,9 +669,18 @@ func (h *gapBins) onBeatFraction(t, delta float64) float64 {
 	return c / h.total
 }
 
+// sqrtBeats[k] is √k for the beat counts 1 ≤ k < maxBeats.
+var sqrtBeats = func() (s [maxBeats]float64) {
+	for k := range s {
+		s[k] = math.Sqrt(float64(k))
+	}
+	return s
+}()
+
 // walkBeats assigns events to beats of period t (see Period) and refines t.
-// Off-beat events are appended to off.
-func walkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
+// Off-beat events are appended to off. gaps, when not nil, are the gaps of
+// times.
+func walkBeats(times []int64, gaps []float64, t, delta float64, off []int64) (Period, []int64) {
 	var p Period
 	mark := len(off)
 	for iter := 0; iter < 3; iter++ {
@@ -671,30 +691,38 @@ func walkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
 		p.Start = times[0]
 		p.Beats = 1
 		var sg, sk, sabs float64
-		accept := func(from, i int, k float64) {
-			g := secondsBetween(times[from], times[i])
+		accept := func(i int, k, g float64) {
 			sg += g
 			sk += k
-			sabs += math.Abs(g-k*t) / (t * math.Sqrt(k))
+			sabs += math.Abs(g-k*t) / (t * sqrtBeats[int(k)])
 			p.Missed += int(k) - 1
 			p.Beats++
 			p.End = times[i]
 			last = i
 		}
+		// between is the gap from event j to event i.
+		between := func(j, i int) float64 {
+			if j == i-1 {
+				return gapAt(times, gaps, i)
+			}
+			return secondsBetween(times[j], times[i])
+		}
 		for i := 1; i < len(times); i++ {
-			if k, ok := cb.on(secondsBetween(times[last], times[i])); ok {
-				accept(last, i, k)
+			g := between(last, i)
+			if k, ok := cb.on(g); ok {
+				accept(i, k, g)
 				pending = -1
 				continue
 			}
 			if pending >= 0 {
-				if k, ok := cb.on(secondsBetween(times[pending], times[i])); ok {
+				g := between(pending, i)
+				if k, ok := cb.on(g); ok {
 					// The beat moved to the pending event's phase.
 					p.Breaks++
 					p.Beats++
 					p.Extra--
 					off = off[:len(off)-1]
-					accept(pending, i, k)
+					accept(i, k, g)
 					pending = -1
 					continue
 				}

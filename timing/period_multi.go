@@ -1,6 +1,9 @@
 package timing
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // DetectPeriods reports up to MaxPeriods periods of the sorted event times, the
 // strongest first: after each period is found, the events off its beat are
@@ -14,17 +17,27 @@ import "math"
 // selected using the data, so they are approximate.
 func DetectPeriods(times []int64, opts PeriodOptions) []Period {
 	times = sortedCopy(times)
+	var sc scratch
+	return sc.detectPeriods(times, nil, opts)
+}
+
+// detectPeriods is DetectPeriods on sorted times; gaps, when not nil, are
+// their gaps. The events off the beats go to buffers of sc.
+func (sc *scratch) detectPeriods(times []int64, gaps []float64, opts PeriodOptions) []Period {
 	limit := opts.MaxPeriods
 	if limit <= 0 {
 		limit = DefaultMaxPeriods
 	}
-	first, rest := detect(times, opts, nil)
+	first, rest := detect(times, gaps, opts, sc.off[0][:0])
+	sc.off[0] = rest
 	out := []Period{first}
 	if !first.OK || first.P > opts.alpha() {
 		return out
 	}
-	for len(out) < limit && len(rest) >= MinPeriodEvents {
-		p, next := detect(rest, opts, make([]int64, 0, len(rest)))
+	for b := 1; len(out) < limit && len(rest) >= MinPeriodEvents; b ^= 1 {
+		sc.restGaps = Gaps(sc.restGaps[:0], rest)
+		p, next := detect(rest, sc.restGaps, opts, sc.off[b][:0])
+		sc.off[b] = next
 		if !p.OK || p.P > opts.alpha() {
 			break
 		}
@@ -75,12 +88,14 @@ func DetectChange(times []int64, opts PeriodOptions) (Change, bool) {
 	if len(times) < 4*MinPeriodEvents {
 		return Change{}, false
 	}
-	all, _ := detect(times, opts, nil)
-	return detectChange(times, opts, all)
+	all, _ := detect(times, nil, opts, nil)
+	var sc scratch
+	return sc.detectChange(times, nil, opts, all)
 }
 
-// detectChange is DetectChange on sorted times whose period is all.
-func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) {
+// detectChange is DetectChange on sorted times whose period is all; gaps,
+// when not nil, are their gaps.
+func (sc *scratch) detectChange(times []int64, gaps []float64, opts PeriodOptions, all Period) (Change, bool) {
 	n := len(times)
 	if n < 4*MinPeriodEvents || !all.OK {
 		return Change{}, false
@@ -89,7 +104,12 @@ func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) 
 		if s < 2*MinPeriodEvents || n-s < 2*MinPeriodEvents {
 			return Period{}, Period{}, false
 		}
-		b, a := DetectPeriod(times[:s], opts), DetectPeriod(times[s:], opts)
+		var gb, ga []float64
+		if gaps != nil {
+			gb, ga = gaps[:s-1], gaps[s:]
+		}
+		b, _ := detect(times[:s], gb, opts, nil)
+		a, _ := detect(times[s:], ga, opts, nil)
 		ok := b.OK && a.OK && b.P <= opts.alpha() && a.P <= opts.alpha() &&
 			math.Abs(a.Seconds/b.Seconds-1) > 0.1
 		return b, a, ok
@@ -97,14 +117,23 @@ func detectChange(times []int64, opts PeriodOptions, all Period) (Change, bool) 
 	// Candidate splits: a change in the share of gaps on the beat, and a
 	// change in the level of the log gaps (a new period that is a multiple of
 	// the old one keeps every gap on the old beat).
-	marks := beatMarks(times, all.Seconds, all.Tolerance, false)
-	logs := make([]float64, len(marks))
-	for i := range logs {
-		logs[i] = math.Log(math.Max(secondsBetween(times[i], times[i+1]), 1e-3))
-	}
+	marks := sc.beatMarks(times, gaps, all.Seconds, all.Tolerance)
 	var best Change
 	found := false
-	for _, x := range [][]float64{marks, logs} {
+	for c := range 2 {
+		x := marks
+		if c == 1 {
+			// The logarithms cost more than the rest of the search: skip
+			// them when an approximation proves the CUSUM below the gate.
+			if sc.logCUSUMBelowGate(times, gaps) {
+				continue
+			}
+			x = slices.Grow(sc.logs[:0], n-1)
+			for i := 1; i < n; i++ {
+				x = append(x, math.Log(math.Max(gapAt(times, gaps, i), 1e-3)))
+			}
+			sc.logs = x
+		}
 		s, stat := cusum(x)
 		if stat < cusumGate {
 			continue
@@ -183,6 +212,100 @@ func refineSplit(times []int64, b, a Period) int {
 		}
 	}
 	return at
+}
+
+// beatMarks is beatMarks(times, t, delta, false) in a buffer of sc; gaps,
+// when not nil, are the gaps of times.
+func (sc *scratch) beatMarks(times []int64, gaps []float64, t, delta float64) []float64 {
+	out := slices.Grow(sc.marks[:0], len(times)-1)[:len(times)-1]
+	sc.marks = out
+	cb := newComb(t, delta)
+	for i := 1; i < len(times); i++ {
+		out[i-1] = 0
+		if _, ok := cb.on(gapAt(times, gaps, i)); ok {
+			out[i-1] = 1
+		}
+	}
+	return out
+}
+
+// logCUSUMBelowGate reports whether the standardised CUSUM of the log gaps
+// math.Log(max(g, 1e-3)) of sorted times (cusum) is certainly below
+// cusumGate, from logarithms within logApproxErr of those math.Log returns:
+// the bound below covers that error and the rounding of both computations,
+// so true means the exact statistic is below the gate too. false means
+// nothing. gaps, when not nil, are the gaps of times.
+//
+// With n gaps, u = 2⁻⁵³, ε = logApproxErr and M bounding |y| and the mean,
+// the running sums of the exact and the approximate logs differ by at most
+// 2nε plus, in each, the rounding 5n²uM; the root of the sum of squares of
+// the exact logs is at least that of the approximations less 2ε√n, with
+// relative rounding (n+4)u on either side and the rounded mean's share
+// n·((n+1)uM)².
+func (sc *scratch) logCUSUMBelowGate(times []int64, gaps []float64) bool {
+	n := len(times) - 1
+	y := slices.Grow(sc.logs[:0], n)
+	var sum, big float64
+	for i := 1; i <= n; i++ {
+		v := approxLog(math.Max(gapAt(times, gaps, i), 1e-3))
+		y = append(y, v)
+		sum += v
+		big = math.Max(big, math.Abs(v))
+	}
+	sc.logs = y
+	nf := float64(n)
+	mean := sum / nf
+	var ss, run, best float64
+	for _, v := range y {
+		d := v - mean
+		ss += d * d
+		run += d
+		best = math.Max(best, math.Abs(run))
+	}
+	const u = 0x1p-53
+	const eps = logApproxErr
+	m := big + math.Abs(mean) + eps
+	errSum := 2*nf*eps + 2*5*nf*nf*u*m
+	rel := (nf + 4) * u
+	sLow := ss/(1+rel) - nf*math.Pow((nf+1)*u*m, 2)
+	if !(sLow > 0) {
+		return false
+	}
+	rootLow := (math.Sqrt(sLow) - 2*eps*math.Sqrt(nf)) * math.Sqrt(1-rel)
+	if !(rootLow > 0) {
+		return false
+	}
+	return (best+errSum)/rootLow < cusumGate*(1-1e-9)
+}
+
+// logApproxErr bounds |approxLog(x) − math.Log(x)| for normal x > 0.
+const logApproxErr = 1e-12
+
+// logTable[j] holds ln(1 + j/128) and 1/(1 + j/128).
+var logTable = func() (t [128][2]float64) {
+	for j := range t {
+		c := 1 + float64(j)/128
+		t[j] = [2]float64{math.Log(c), 1 / c}
+	}
+	return t
+}()
+
+// approxLog is ln x for normal x > 0 to within 1e-13: with x = 2ᵉ·m,
+// m ∈ [1, 2), c = 1 + ⌊128·(m − 1)⌋/128 and r = (m − c)/c ∈ [0, 2⁻⁷),
+//
+//	ln x = e·ln 2 + ln c + ln(1 + r),  ln(1 + r) ≈ r − r²/2 + r³/3 − r⁴/4 + r⁵/5,
+//
+// whose truncation is below r⁶/6 < 4e-14, the table and ln 2 being exact to
+// half an ulp. It is a fraction of the cost of math.Log.
+func approxLog(x float64) float64 {
+	b := math.Float64bits(x)
+	e := float64(int(b>>52&0x7ff) - 1023)
+	m := math.Float64frombits(b&(1<<52-1) | 1023<<52)
+	j := b >> 45 & 127
+	tab := &logTable[j]
+	r := (m - (1 + float64(j)/128)) * tab[1]
+	p := r * (1 - r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5)))))
+	return e*math.Ln2 + tab[0] + p
 }
 
 // beatMarks returns for each gap (ending at event i+1) 1 when it is on the beat

@@ -10,7 +10,11 @@ type scratch struct {
 	gaps  []float64 // their gaps
 	work  []float64 // reordered by summaries and selections
 	inner []float64 // gaps inside sessions
-	marks []float64 // beat marks and log gaps of the change search
+	marks []float64 // beat marks of the change search
+	logs  []float64 // log gaps of the change search
+
+	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
+	restGaps []float64  // gaps of those events
 
 	sessions              []Session
 	events, durs, between []float64

@@ -30,11 +30,12 @@ type splitResult struct {
 }
 
 // splitTest fits the period on the gaps of fit and counts on-beat gaps among
-// the gaps of times whose index parity is parity (gap i ends at event i).
+// the gaps of times whose index parity is parity (gap i ends at event i);
+// gaps, when not nil, are the gaps of times.
 //
 // resolution is the clock resolution in seconds: the null's window is widened by
 // resolution/T (see PeriodOptions.Resolution).
-func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean, resolution float64) splitResult {
+func splitTest(times []int64, gaps []float64, parity int, fit *gapBins, lo, hi, mean, resolution float64) splitResult {
 	res := splitResult{p: 1}
 	t, ok := fit.search(lo, hi)
 	if !ok {
@@ -45,7 +46,7 @@ func splitTest(times []int64, parity int, fit *gapBins, lo, hi, mean, resolution
 	start := 2 - parity // first index i ≥ 1 with i%2 == parity
 	for i := start; i < len(times); i += 2 {
 		res.tested++
-		if _, on := cb.on(secondsBetween(times[i-1], times[i])); on {
+		if _, on := cb.on(gapAt(times, gaps, i)); on {
 			res.hits++
 		}
 	}
