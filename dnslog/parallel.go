@@ -246,6 +246,12 @@ func (r *Reader) gather() *chunk {
 	var rerr error
 	empty := 0 // reads in a row that returned nothing
 	for {
+		if r.first && (len(c.data) >= len(bom) || rerr != nil) {
+			// The first line loses a byte order mark before anything else.
+			r.first = false
+			c.data = bytes.TrimPrefix(c.data, bom)
+			scanned = 0
+		}
 		if len(c.data) >= chunkBytes || rerr != nil {
 			cut := -1
 			if i := bytes.LastIndexByte(c.data[scanned:], '\n'); i >= 0 {
@@ -298,10 +304,6 @@ func (r *Reader) gather() *chunk {
 		} else {
 			empty = 0
 		}
-	}
-	if r.first && len(c.data) > 0 {
-		r.first = false
-		c.data = bytes.TrimPrefix(c.data, bom)
 	}
 	if len(c.data) > 0 {
 		c.nlines = bytes.Count(c.data, []byte{'\n'})

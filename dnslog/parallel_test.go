@@ -174,3 +174,25 @@ func TestParallelInputErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParallel reads arbitrary input sequentially and in parallel chunks
+// of a few bytes to a few lines and requires the same events, errors and
+// counts. The first byte picks the format (research, zeek, zeek-json or
+// detection) and the chunk size.
+func FuzzParallel(f *testing.F) {
+	f.Add(append([]byte{0}, splitterInput(40)...))
+	f.Add([]byte("\x05" + zeekHeader(`\x09`, "ts", "id.orig_h", "query") + "1517336042.5\t10.0.0.1\ta.example\r\n#separator ;\n#fields;query;ts;id.orig_h\nb.example;1517336043;10.0.0.2"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 || len(in) > 1<<16 {
+			return
+		}
+		defer func(n int) { chunkBytes = n }(chunkBytes)
+		chunkBytes = []int{1, 3, 16, 100}[in[0]>>2%4]
+		format := []Format{FormatResearch, FormatZeek, FormatZeekJSON, ""}[in[0]%4]
+		for _, lenient := range []bool{false, true} {
+			compareParallel(t, fmt.Sprintf("format %q chunk %d lenient %v", format, chunkBytes, lenient), in[1:], 2, func(r *Reader) {
+				r.Format, r.Lenient, r.MaxLineBytes, r.MaxErrors = format, lenient, 64, 5
+			})
+		}
+	})
+}
