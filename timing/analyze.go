@@ -99,12 +99,13 @@ func Analyze(times []int64, opts Options) Result {
 	}
 	gaps := Gaps(sc.gaps[:0], ts)
 	sc.gaps = gaps
-	r.Gaps, sc.work = SummarizeWith(sc.work, gaps)
+	var inner Summary
+	r.Gaps, inner = sc.gapSummaries(ts, gaps, opts.Idle)
 	r.Burstiness = burstinessOf(r.Gaps.N, r.Gaps.Mean, r.Gaps.StdDev)
 	r.Memory = Memory(gaps)
 	r.Rhythm = RhythmOf(ts, opts.Location)
 	r.Persistence = PersistenceOf(ts, opts.Location)
-	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle)
+	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle, &inner)
 	sc.work = append(sc.work[:0], gaps...)
 	r.Cache = cacheGating(ts, sc.work, opts.TTL)
 	r.Insufficient = len(ts) < MinPeriodEvents

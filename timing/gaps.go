@@ -164,13 +164,18 @@ func SummarizeWith(buf, gaps []float64) (Summary, []float64) {
 		}
 		s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
 	}
+	s.finish()
+	return s, x
+}
+
+// finish sets the figures of s derived from its moments, quartiles and MAD.
+func (s *Summary) finish() {
 	s.IQR = math.Max(0, s.Q3-s.Q1)
 	if s.IQR > 0 {
 		s.Bowley = clamp((s.Q3+s.Q1-2*s.Median)/s.IQR, -1, 1)
 	}
-	s.CV = ratio(s.StdDev, mean)
+	s.CV = ratio(s.StdDev, s.Mean)
 	s.MADRatio = ratio(s.MAD, s.Median)
-	return s, x
 }
 
 // quartilesBySelection sets Median, Q1 and Q3 of the values x by selection,
@@ -198,7 +203,7 @@ func (s *Summary) byCount(buf, gaps []float64) bool {
 		k := quantileRank(n, p)
 		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
 	}
-	if !rankValues(buf, gaps, 0, false, sortKey(s.Min), sortKey(s.Max), ks[:], vs[:]) {
+	if !rankValues(buf, &rankSource{src: gaps, n: n}, sortKey(s.Min), sortKey(s.Max), ks[:], vs[:]) {
 		return false
 	}
 	var q [3]float64
@@ -206,23 +211,33 @@ func (s *Summary) byCount(buf, gaps []float64) bool {
 		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
 	}
 	s.Q1, s.Median, s.Q3 = q[0], q[1], q[2]
-	// The MAD is counted between a quarter of the smaller and four times
-	// the larger distance from the median to a quartile, where it lies for
-	// all but odd samples.
+	s.MAD = madOf(buf, &rankSource{src: gaps, center: s.Median, dev: true, n: n}, s)
+	return true
+}
+
+// madOf returns the median of the deviations src (with dev set and center
+// s.Median) by rankValues, counting between a quarter of the smaller and four
+// times the larger distance from the median to a quartile, where the MAD
+// lies for all but odd samples; else, or when that fails, by selection
+// among all deviations gathered in buf.
+func madOf(buf []float64, src *rankSource, s *Summary) float64 {
+	n := src.n
 	a, b := s.Median-s.Q1, s.Q3-s.Median
 	lo, hi := math.Min(a, b)/4, 4*math.Max(a, b)
 	k := quantileRank(n, 0.5)
 	mk := [2]int{k, min(k+1, n-1)}
-	if hi > 0 && hi <= MaxGap && rankValues(buf, gaps, s.Median, true, sortKey(lo), sortKey(hi), mk[:], vs[:2]) {
-		s.MAD = interpolate(n, 0.5, vs[0], vs[1])
-		return true
+	var vs [2]float64
+	if hi > 0 && hi <= MaxGap && rankValues(buf, src, sortKey(lo), sortKey(hi), mk[:], vs[:]) {
+		return interpolate(n, 0.5, vs[0], vs[1])
 	}
-	x := buf[:n]
-	for i, g := range gaps {
-		x[i] = math.Abs(g - s.Median)
+	x := buf[:0]
+	for i, g := range src.src {
+		if src.times != nil && uint64(src.times[i+1])-uint64(src.times[i]) > src.lim {
+			continue
+		}
+		x = append(x, math.Abs(g-src.center))
 	}
-	s.MAD = selectQuantile(x, 0, n-1, n, 0.5)
-	return true
+	return selectQuantile(x, 0, n-1, n, 0.5)
 }
 
 // interpolate is the type-7 quantile p of n values whose order statistics

@@ -247,10 +247,11 @@ func (sc *scratch) logCUSUMBelowGate(times []int64, gaps []float64) bool {
 	y := slices.Grow(sc.logs[:0], n)
 	var sum, big float64
 	for i := 1; i <= n; i++ {
-		v := approxLog(math.Max(gapAt(times, gaps, i), 1e-3))
+		// The builtin max equals math.Max here (no NaN), without a call.
+		v := approxLog(max(gapAt(times, gaps, i), 1e-3))
 		y = append(y, v)
 		sum += v
-		big = math.Max(big, math.Abs(v))
+		big = max(big, math.Abs(v))
 	}
 	sc.logs = y
 	nf := float64(n)
@@ -260,7 +261,7 @@ func (sc *scratch) logCUSUMBelowGate(times []int64, gaps []float64) bool {
 		d := v - mean
 		ss += d * d
 		run += d
-		best = math.Max(best, math.Abs(run))
+		best = max(best, math.Abs(run))
 	}
 	const u = 0x1p-53
 	const eps = logApproxErr
@@ -299,13 +300,11 @@ var logTable = func() (t [128][2]float64) {
 // half an ulp. It is a fraction of the cost of math.Log.
 func approxLog(x float64) float64 {
 	b := math.Float64bits(x)
-	e := float64(int(b>>52&0x7ff) - 1023)
-	m := math.Float64frombits(b&(1<<52-1) | 1023<<52)
 	j := b >> 45 & 127
-	tab := &logTable[j]
-	r := (m - (1 + float64(j)/128)) * tab[1]
+	// m − c, exact: both in [1, 2).
+	r := (math.Float64frombits(b&(1<<52-1)|1023<<52) - math.Float64frombits(b&(1<<52-1<<45)|1023<<52)) * logTable[j][1]
 	p := r * (1 - r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5)))))
-	return e*math.Ln2 + tab[0] + p
+	return float64(int(b>>52)-1023)*math.Ln2 + logTable[j][0] + p
 }
 
 // beatMarks returns for each gap (ending at event i+1) 1 when it is on the beat

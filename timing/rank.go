@@ -28,20 +28,36 @@ func sortKey(v float64) uint64 {
 	return b ^ (uint64(int64(b)>>63) | 1<<63)
 }
 
-// rankValues sets out[i] to the ks[i]-th smallest (0-based) of the values
-// v(x) = x or, with dev, v(x) = |x − center|, over the elements x of src,
-// for ranks ks in ascending order (at most 8). Values whose sortKey lies
-// outside [kmin, kmax] are only counted; every sortKey of a value must lie
-// within 2⁶² of kmin, and no value may be NaN. It returns false, with out
-// unspecified, when a rank falls outside [kmin, kmax] or kmax − kmin ≥ 2⁶².
-// dst, of capacity at least len(src) and not overlapping src, receives the
-// values of the buckets examined; src is not modified.
-func rankValues(dst, src []float64, center float64, dev bool, kmin, kmax uint64, ks []int, out []float64) bool {
-	n := len(src)
+// rankSource names the values that rankValues ranks: the elements x of src
+// or, with dev, the deviations |x − center|; with dev and times (the event
+// times whose gaps src holds), only the deviations of the gaps of at most
+// lim nanoseconds, which are the gaps inside sessions.
+type rankSource struct {
+	src    []float64
+	center float64
+	dev    bool
+	times  []int64
+	lim    uint64
+	n      int // number of values: len(src), or the gaps within lim
+}
+
+// maxRanks is the most ranks one rankValues call finds.
+const maxRanks = 16
+
+// rankValues sets out[i] to the ks[i]-th smallest (0-based) of the values of
+// s, for ranks ks in ascending order (at most maxRanks). Values whose
+// sortKey lies outside [kmin, kmax] are only counted; every sortKey of a
+// value must lie within 2⁶³ of kmin, and no value may be NaN. It returns
+// false, with out unspecified, when a rank falls outside [kmin, kmax] or
+// kmax − kmin ≥ 2⁶³. dst, of capacity at least s.n and not overlapping
+// s.src, receives the values of the buckets examined; s.src is not
+// modified.
+func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out []float64) bool {
+	n := s.n
 	if len(ks) == 0 {
 		return true
 	}
-	if kmax < kmin || kmax-kmin >= 1<<62 || ks[len(ks)-1] >= n || ks[0] < 0 || cap(dst) < n {
+	if kmax < kmin || kmax-kmin >= 1<<63 || ks[len(ks)-1] >= n || ks[0] < 0 || cap(dst) < n || len(ks) > maxRanks {
 		return false
 	}
 	nbits := min(histMaxBits, max(6, bits.Len(uint(n))-3))
@@ -52,14 +68,27 @@ func rankValues(dst, src []float64, center float64, dev bool, kmin, kmax uint64,
 	// Bucket 0 counts the values below kmin, bucket nb+2 those above kmax.
 	nb := int64((kmax - kmin) >> shift)
 	var cnt [1<<histMaxBits + 2]int32
-	if dev {
-		for _, x := range src {
-			d := int64(sortKey(math.Abs(x-center))-kmin) >> shift
+	// One loop per kind of source: a test inside the loop costs more than
+	// the loop.
+	src, times, lim, center := s.src, s.times, s.lim, s.center
+	switch {
+	case !s.dev:
+		for _, v := range src {
+			d := int64(sortKey(v)-kmin) >> shift
 			cnt[min(max(d, -1), nb+1)+1]++
 		}
-	} else {
-		for _, x := range src {
-			d := int64(sortKey(x)-kmin) >> shift
+	case times == nil:
+		for _, v := range src {
+			d := int64(sortKey(math.Abs(v-center))-kmin) >> shift
+			cnt[min(max(d, -1), nb+1)+1]++
+		}
+	default:
+		times = times[:len(src)+1]
+		for i, v := range src {
+			if uint64(times[i+1])-uint64(times[i]) > lim {
+				continue
+			}
+			d := int64(sortKey(math.Abs(v-center))-kmin) >> shift
 			cnt[min(max(d, -1), nb+1)+1]++
 		}
 	}
@@ -68,8 +97,7 @@ func rankValues(dst, src []float64, center float64, dev bool, kmin, kmax uint64,
 	}
 	// The bucket of each rank and the values below that bucket.
 	var want [1<<histMaxBits + 3]uint8
-	var bucket [8]int
-	var before [8]int
+	var bucket, before [maxRanks]int
 	c, b := 0, 0
 	for i, k := range ks {
 		for c+int(cnt[b]) <= k {
@@ -84,15 +112,26 @@ func rankValues(dst, src []float64, center float64, dev bool, kmin, kmax uint64,
 	// wanted.
 	g := dst[:n]
 	f := 0
-	if dev {
-		for _, x := range src {
-			v := math.Abs(x - center)
+	switch {
+	case !s.dev:
+		for _, v := range src {
 			d := int64(sortKey(v)-kmin) >> shift
 			g[f] = v
 			f += int(want[min(max(d, -1), nb+1)+1])
 		}
-	} else {
+	case times == nil:
 		for _, v := range src {
+			v = math.Abs(v - center)
+			d := int64(sortKey(v)-kmin) >> shift
+			g[f] = v
+			f += int(want[min(max(d, -1), nb+1)+1])
+		}
+	default:
+		for i, v := range src {
+			if uint64(times[i+1])-uint64(times[i]) > lim {
+				continue
+			}
+			v = math.Abs(v - center)
 			d := int64(sortKey(v)-kmin) >> shift
 			g[f] = v
 			f += int(want[min(max(d, -1), nb+1)+1])

@@ -77,12 +77,13 @@ type SessionStats struct {
 func SessionStatsOf(times []int64, idle time.Duration) SessionStats {
 	times = sortedView(times)
 	var sc scratch
-	return sc.sessionStats(times, Gaps(nil, times), idle)
+	return sc.sessionStats(times, Gaps(nil, times), idle, nil)
 }
 
 // sessionStats is SessionStatsOf on sorted times with their gaps, using the
-// buffers of sc.
-func (sc *scratch) sessionStats(times []int64, gaps []float64, idle time.Duration) SessionStats {
+// buffers of sc; inner, when not nil, is the summary of the gaps inside
+// sessions (see gapSummaries).
+func (sc *scratch) sessionStats(times []int64, gaps []float64, idle time.Duration, inner *Summary) SessionStats {
 	if idle <= 0 {
 		idle = DefaultIdle
 	}
@@ -110,22 +111,25 @@ func (sc *scratch) sessionStats(times []int64, gaps []float64, idle time.Duratio
 			between = append(between, diffSeconds(ss[i-1].End, s.Start))
 		}
 	}
-	// The gaps inside sessions, in order: those not longer than idle.
-	inner := slices.Grow(sc.inner[:0], len(gaps))
-	lim := uint64(idle)
-	for i, g := range gaps {
-		if uint64(times[i+1])-uint64(times[i]) <= lim {
-			inner = append(inner, g)
-		}
-	}
-	sc.events, sc.durs, sc.between, sc.inner = events, durs, between, inner
+	sc.events, sc.durs, sc.between = events, durs, between
 	var ev, du Summary
 	ev, sc.work = SummarizeWith(sc.work, events)
 	st.MeanEvents, st.MedianEvents = ev.Mean, ev.Median
 	du, sc.work = SummarizeWith(sc.work, durs)
 	st.MeanDuration, st.MedianDuration, st.MaxDuration = du.Mean, du.Median, du.Max
 	st.Between, sc.work = SummarizeWith(sc.work, between)
-	st.Inner, sc.work = SummarizeWith(sc.work, inner)
+	if inner != nil {
+		st.Inner = *inner
+	} else {
+		in := slices.Grow(sc.inner[:0], len(gaps))
+		for i, g := range gaps {
+			if uint64(times[i+1])-uint64(times[i]) <= uint64(idle) {
+				in = append(in, g)
+			}
+		}
+		sc.inner = in
+		st.Inner, sc.work = SummarizeWith(sc.work, in)
+	}
 	if span := diffSeconds(times[0], times[len(times)-1]); span > 0 {
 		st.Active = clamp(active/span, 0, 1)
 	}

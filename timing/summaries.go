@@ -1,0 +1,133 @@
+package timing
+
+import (
+	"math"
+	"slices"
+	"time"
+)
+
+// gapSummaries returns the Summary of the gaps of sorted times and that of
+// the gaps inside sessions split at idle (SessionStats.Inner), the same as
+// SummarizeWith on each. The gaps inside sessions are those of at most idle,
+// the smallest ones, so their order statistics are order statistics of all
+// the gaps: one count finds the quartiles of both, and the sums of both
+// are taken in the same passes, in the same order as SummarizeWith.
+func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duration) (all, inner Summary) {
+	if idle <= 0 {
+		idle = DefaultIdle
+	}
+	lim := uint64(idle)
+	n := len(gaps)
+	sc.work = slices.Grow(sc.work[:0], n)
+	if n >= histMinN && sc.bothByCount(times, gaps, lim, &all, &inner) {
+		return all, inner
+	}
+	all, sc.work = SummarizeWith(sc.work, gaps)
+	in := slices.Grow(sc.inner[:0], n)
+	for i, g := range gaps {
+		if uint64(times[i+1])-uint64(times[i]) <= lim {
+			in = append(in, g)
+		}
+	}
+	sc.inner = in
+	inner, sc.work = SummarizeWith(sc.work, in)
+	return all, inner
+}
+
+// bothByCount is gapSummaries by counting; it reports false, with a and in
+// unspecified, for a gap SummarizeWith would drop or when counting fails.
+func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in *Summary) bool {
+	n := len(gaps)
+	times = times[:n+1]
+	a.Min, a.Max = math.Inf(1), math.Inf(-1)
+	in.Min, in.Max = math.Inf(1), math.Inf(-1)
+	var sum, sumIn float64
+	var nIn int
+	for i, g := range gaps {
+		if !(g >= -MaxGap && g <= MaxGap) {
+			return false
+		}
+		sum += g
+		a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
+		if uint64(times[i+1])-uint64(times[i]) <= lim {
+			sumIn += g
+			nIn++
+			in.Min, in.Max = minGap(in.Min, g), maxGap(in.Max, g)
+		}
+	}
+	a.N, in.N = n, nIn
+	a.Mean = sum / float64(n)
+	if nIn > 0 {
+		in.Mean = sumIn / float64(nIn)
+	}
+	var ss, ssIn float64
+	for i, g := range gaps {
+		d := g - a.Mean
+		ss += d * d
+		if uint64(times[i+1])-uint64(times[i]) <= lim {
+			d := g - in.Mean
+			ssIn += d * d
+		}
+	}
+	a.StdDev = math.Sqrt(ss / float64(n))
+	// The quartile ranks of both, merged in ascending order.
+	ps := [3]float64{0.25, 0.5, 0.75}
+	var ks [12]int
+	var vs [12]float64
+	for i, p := range ps {
+		k := quantileRank(n, p)
+		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
+		if nIn > 0 {
+			k := quantileRank(nIn, p)
+			ks[6+2*i], ks[6+2*i+1] = k, min(k+1, nIn-1)
+		}
+	}
+	m := 6
+	if nIn > 0 {
+		m = 12
+	}
+	sorted := ks
+	slices.Sort(sorted[:m])
+	var out [12]float64
+	if !rankValues(sc.work, &rankSource{src: gaps, n: n}, sortKey(a.Min), sortKey(a.Max), sorted[:m], out[:m]) {
+		return false
+	}
+	for i := range m {
+		j, _ := slices.BinarySearch(sorted[:m], ks[i])
+		vs[i] = out[j]
+	}
+	var q [3]float64
+	for i, p := range ps {
+		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
+	}
+	a.Q1, a.Median, a.Q3 = q[0], q[1], q[2]
+	a.MAD = madOf(sc.work, &rankSource{src: gaps, center: a.Median, dev: true, n: n}, a)
+	a.finish()
+	if nIn == 0 {
+		*in = Summary{}
+		return true
+	}
+	in.StdDev = math.Sqrt(ssIn / float64(nIn))
+	for i, p := range ps {
+		q[i] = interpolate(nIn, p, vs[6+2*i], vs[6+2*i+1])
+	}
+	in.Q1, in.Median, in.Q3 = q[0], q[1], q[2]
+	in.MAD = madOf(sc.work, &rankSource{src: gaps, center: in.Median, dev: true, times: times, lim: lim, n: nIn}, in)
+	in.finish()
+	return true
+}
+
+// minGap and maxGap keep the first of equal values, as SummarizeWith does.
+func minGap(m, g float64) float64 {
+	if g < m {
+		return g
+	}
+	return m
+}
+
+func maxGap(m, g float64) float64 {
+	if g > m {
+		return g
+	}
+	return m
+}
