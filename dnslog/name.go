@@ -1,7 +1,6 @@
 package dnslog
 
 import (
-	"hash/maphash"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -97,67 +96,22 @@ func labelsOK(b []byte) bool {
 // It is bounded: past maxInterned distinct entries it stops remembering
 // new ones (they are still returned, just not shared), so hostile input
 // with endless distinct names cannot grow it without limit.
-//
-// It is an open-addressed hash table (linear probing, at most half full)
-// of the strings and their hashes: a lookup hashes the bytes once with a
-// per-table random seed (so that crafted input cannot force collisions)
-// and compares the bytes only on a full hash match, with no allocation.
-// Measured on the benchmark names it takes about half the time of a
-// map[string]string lookup through string(b).
 type interner struct {
-	seed  maphash.Seed
-	slots []internSlot // len is 0 or a power of two
-	n     int
-}
-
-type internSlot struct {
-	hash uint64
-	s    string // "" marks a free slot
+	m map[string]string
 }
 
 const maxInterned = 1 << 20
 
 func (in *interner) intern(b []byte) string {
-	if len(b) == 0 {
-		return ""
+	if s, ok := in.m[string(b)]; ok { // no allocation for the lookup
+		return s
 	}
-	if in.slots == nil {
-		in.seed = maphash.MakeSeed()
-		in.slots = make([]internSlot, 256)
+	s := string(b)
+	if in.m == nil {
+		in.m = make(map[string]string)
 	}
-	h := maphash.Bytes(in.seed, b)
-	mask := uint64(len(in.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		e := &in.slots[i]
-		if e.s == "" {
-			s := string(b)
-			if in.n < maxInterned {
-				*e = internSlot{h, s}
-				if in.n++; 2*in.n > len(in.slots) {
-					in.grow()
-				}
-			}
-			return s
-		}
-		if e.hash == h && e.s == string(b) { // no allocation for the comparison
-			return e.s
-		}
+	if len(in.m) < maxInterned {
+		in.m[s] = s
 	}
-}
-
-// grow doubles the table.
-func (in *interner) grow() {
-	old := in.slots
-	in.slots = make([]internSlot, 2*len(old))
-	mask := uint64(len(in.slots) - 1)
-	for _, e := range old {
-		if e.s == "" {
-			continue
-		}
-		i := e.hash & mask
-		for in.slots[i].s != "" {
-			i = (i + 1) & mask
-		}
-		in.slots[i] = e
-	}
+	return s
 }
