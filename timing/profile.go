@@ -1,0 +1,102 @@
+package timing
+
+import (
+	"math"
+	"time"
+)
+
+// rhythmPersistence is RhythmOf and PersistenceOf of sorted times in one
+// pass, converting each time to wall-clock time once. The figures are those
+// of the two functions, computed in the same order.
+func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	r := Rhythm{N: len(times), Location: loc.String()}
+	var p Persistence
+	var day, week circleAcc
+	var business, weekday, night int
+	clk := newClock(loc)
+	tab := weekTrig()
+	var prevDay, prevHour, nightDay int64
+	var dayRun, hourRun int
+	haveNight := false
+	for i, t := range times {
+		lt := clk.local(t)
+		h := lt.hour()
+		wd := lt.weekday()
+		// Rhythm.
+		r.HourOfDay[h]++
+		r.HourOfWeek[wd*24+h]++
+		if wd < 5 {
+			weekday++
+			if h >= BusinessStart && h < BusinessEnd {
+				business++
+			}
+		}
+		if h < NightEnd {
+			night++
+		}
+		minute := lt.sod / 60
+		rest := float64(lt.sod-minute*60) + float64(lt.nsec)/1e9
+		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
+		day.addUnit(dc, ds)
+		wk := int64(wd)*1440 + minute
+		wc, ws := rotate(tab[wk][0], tab[wk][1], rest*(2*math.Pi/604800))
+		week.addUnit(wc, ws)
+		// Persistence.
+		d := lt.civilDay()
+		hr := floorDiv(t, 3600e9)
+		if h < NightEnd && (!haveNight || d > nightDay) {
+			p.NightDays++
+			nightDay, haveNight = d, true
+		}
+		if i == 0 || d > prevDay {
+			p.ActiveDays++
+			if wd >= 5 {
+				p.WeekendDays++
+			}
+			if i > 0 && d == prevDay+1 {
+				dayRun++
+			} else {
+				dayRun = 1
+			}
+			p.LongestRun = max(p.LongestRun, dayRun)
+			prevDay = d
+		}
+		if i == 0 || hr != prevHour {
+			p.ActiveHours++
+			if i > 0 && hr == prevHour+1 {
+				hourRun++
+			} else {
+				hourRun = 1
+			}
+			p.LongestHourRun = max(p.LongestHourRun, hourRun)
+			prevHour = hr
+		}
+	}
+	r.Day = day.circle(86400)
+	r.Week = week.circle(604800)
+	if r.N == 0 {
+		return r, p
+	}
+	n := float64(r.N)
+	r.Business = float64(business) / n
+	r.Weekday = float64(weekday) / n
+	r.Weekend = float64(r.N-weekday) / n
+	r.Night = float64(night) / n
+	r.Entropy = entropy(r.HourOfDay[:], r.N)
+	r.WeekEntropy = entropy(r.HourOfWeek[:], r.N)
+
+	p.N = len(times)
+	first, last := times[0], times[len(times)-1]
+	p.Span = diffSeconds(first, last)
+	p.Days = int(clk.local(last).civilDay() - clk.local(first).civilDay() + 1)
+	p.Hours = int(floorDiv(last, 3600e9) - floorDiv(first, 3600e9) + 1)
+	p.NightShare = float64(night) / n
+	weekend := r.N - weekday
+	p.WeekendShare = float64(weekend) / n
+	p.DayCoverage = float64(p.ActiveDays) / float64(p.Days)
+	p.HourCoverage = float64(p.ActiveHours) / float64(p.Hours)
+	return r, p
+}
