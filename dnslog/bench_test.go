@@ -6,6 +6,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
@@ -283,6 +285,63 @@ func BenchmarkPaired(b *testing.B) {
 	b.Run("zeek-vs-ref", func(b *testing.B) { pair(b, zeek, ref(zeek, refZeek), reader(zeek, 0), "x-ref") })
 	b.Run("research-parallel2", func(b *testing.B) { pair(b, research, reader(research, 0), reader(research, 2), "speedup") })
 	b.Run("zeek-parallel2", func(b *testing.B) { pair(b, zeek, reader(zeek, 0), reader(zeek, 2), "speedup") })
+}
+
+// BenchmarkLargeFile reads a large log file (the benchmark lines repeated
+// to about 100 MB, written to a temporary file, read back through the page
+// cache with OpenFile) sequentially and with Parallel=2 back to back in
+// every iteration, as BenchmarkPaired does: "events/s" is the parallel
+// reader's wall-clock speed, "seq-events/s" the sequential one's and
+// "speedup" their ratio.
+func BenchmarkLargeFile(b *testing.B) {
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"research", benchResearch(200000)}, {"zeek", benchZeek(100000)}} {
+		b.Run(in.name, func(b *testing.B) {
+			name := filepath.Join(b.TempDir(), in.name+".log")
+			var all []byte
+			for len(all) < 100<<20 {
+				all = append(all, in.data...)
+			}
+			if err := os.WriteFile(name, all, 0o600); err != nil {
+				b.Fatal(err)
+			}
+			read := func(par int) int {
+				r, c, err := OpenFile(name, Options{Parallel: par})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.Close()
+				n := 0
+				for {
+					_, err := r.Read()
+					if err == io.EOF {
+						return n
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			read(2) // page cache
+			b.SetBytes(int64(len(all)))
+			var ts, tp time.Duration
+			var events int
+			for b.Loop() {
+				t0 := time.Now()
+				read(0)
+				t1 := time.Now()
+				events += read(2)
+				tp += time.Since(t1)
+				ts += t1.Sub(t0)
+			}
+			b.ReportMetric(float64(ts)/float64(tp), "speedup")
+			b.ReportMetric(float64(events)/tp.Seconds(), "events/s")
+			b.ReportMetric(float64(events)/ts.Seconds(), "seq-events/s")
+		})
+	}
 }
 
 // BenchmarkCPU measures CPU time rather than wall time, which on a shared

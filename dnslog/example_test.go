@@ -114,3 +114,36 @@ func ExampleMultiReader() {
 	// 10:01:00.000 10.0.0.7 www.example.com ns1:2
 	// duplicates: 1
 }
+
+// A large log decodes on all cores with Parallel set to -1; the events
+// and errors come in input order, with their line numbers, as when read
+// sequentially.
+func ExampleReader_parallel() {
+	var log strings.Builder
+	for i := range 50000 { // about 2 MB: several chunks
+		if i == 30000 {
+			log.WriteString("1474669000 10.0.0.300 bad.example A\n")
+			continue
+		}
+		fmt.Fprintf(&log, "%d 10.0.%d.%d h%d.example A\n", 1474639000+i, i/256%256, i%256, i%1000)
+	}
+	r := dnslog.NewReader(strings.NewReader(log.String()))
+	r.File = "big.log"
+	r.Parallel = -1
+	r.Lenient = true
+	n := 0
+	var last dnslog.Event
+	for ev, err := range r.All() {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		n++
+		last = ev
+	}
+	fmt.Println(n, "events, last:", last.Name, last.Time.Unix(), last.Pos)
+	fmt.Println("skipped:", r.Skipped(), r.Errors())
+	// Output:
+	// 49999 events, last: h999.example 1474688999 big.log:50000
+	// skipped: 1 [big.log:30001:12: research: bad address: neither "10.0.0.300" nor "bad.example" is an IP address]
+}

@@ -196,3 +196,26 @@ func FuzzParallel(f *testing.F) {
 		}
 	})
 }
+
+// TestParallelProgress checks that a parallel Reader reports progress
+// every few megabytes and once at the end with the whole input.
+func TestParallelProgress(t *testing.T) {
+	in := strings.Repeat("2016-09-23T13:56:29Z 10.0.0.1 a.example\n", 200000) // 8 MB
+	var calls []int64
+	r := NewReader(strings.NewReader(in))
+	r.Parallel = 2
+	r.Progress = func(n int64) { calls = append(calls, n) }
+	n := 0
+	for _, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if r.par == nil || n != 200000 {
+		t.Fatalf("%d events, parallel %v", n, r.par != nil)
+	}
+	if len(calls) < 2 || calls[len(calls)-1] != int64(len(in)) {
+		t.Errorf("progress calls %v, want a few ending at %d", calls, len(in))
+	}
+}
