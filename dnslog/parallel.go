@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -290,9 +291,7 @@ func (r *Reader) gather() *chunk {
 		if want <= 0 {
 			want = bufSize
 		}
-		if cap(c.data)-len(c.data) < want {
-			c.data = append(c.data, make([]byte, want)...)[:len(c.data)]
-		}
+		c.data = slices.Grow(c.data, want)
 		n, err := r.br.Read(c.data[len(c.data) : len(c.data)+want])
 		c.data = c.data[:len(c.data)+n]
 		if err != nil {
