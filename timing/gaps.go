@@ -203,7 +203,8 @@ func (s *Summary) byCount(buf, gaps []float64) bool {
 		k := quantileRank(n, p)
 		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
 	}
-	if !rankValues(buf, &rankSource{src: gaps, n: n}, sortKey(s.Min), sortKey(s.Max), ks[:], vs[:]) {
+	var h keyHist
+	if !rankValues(buf, &rankSource{src: gaps, n: n}, sortKey(s.Min), sortKey(s.Max), ks[:], vs[:], &h) {
 		return false
 	}
 	var q [3]float64
@@ -211,7 +212,7 @@ func (s *Summary) byCount(buf, gaps []float64) bool {
 		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
 	}
 	s.Q1, s.Median, s.Q3 = q[0], q[1], q[2]
-	s.MAD = madOf(buf, &rankSource{src: gaps, center: s.Median, dev: true, n: n}, s)
+	s.MAD = madOf(buf, &rankSource{src: gaps, n: n}, s, &h, 0)
 	return true
 }
 
@@ -220,19 +221,23 @@ func (s *Summary) byCount(buf, gaps []float64) bool {
 // times the larger distance from the median to a quartile, where the MAD
 // lies for all but odd samples; else, or when that fails, by selection
 // among all deviations gathered in buf.
-func madOf(buf []float64, src *rankSource, s *Summary) float64 {
+func madOf(buf []float64, src *rankSource, s *Summary, h *keyHist, extra int) float64 {
+	if v, ok := madByHist(buf, src, s, h, extra); ok {
+		return v
+	}
+	src.center, src.dev = s.Median, true
 	n := src.n
 	a, b := s.Median-s.Q1, s.Q3-s.Median
 	lo, hi := math.Min(a, b)/4, 4*math.Max(a, b)
 	k := quantileRank(n, 0.5)
 	mk := [2]int{k, min(k+1, n-1)}
 	var vs [2]float64
-	if hi > 0 && hi <= MaxGap && rankValues(buf, src, sortKey(lo), sortKey(hi), mk[:], vs[:]) {
+	if hi > 0 && hi <= MaxGap && rankValues(buf, src, sortKey(lo), sortKey(hi), mk[:], vs[:], nil) {
 		return interpolate(n, 0.5, vs[0], vs[1])
 	}
 	x := buf[:0]
-	for i, g := range src.src {
-		if src.times != nil && uint64(src.times[i+1])-uint64(src.times[i]) > src.lim {
+	for _, g := range src.src {
+		if src.inner && g > src.thr {
 			continue
 		}
 		x = append(x, math.Abs(g-src.center))

@@ -29,16 +29,16 @@ func sortKey(v float64) uint64 {
 }
 
 // rankSource names the values that rankValues ranks: the elements x of src
-// or, with dev, the deviations |x − center|; with dev and times (the event
-// times whose gaps src holds), only the deviations of the gaps of at most
-// lim nanoseconds, which are the gaps inside sessions.
+// or, with dev, the deviations |x − center|; with dev and inner, only the
+// deviations of the elements x ≤ thr (the gaps inside sessions, see
+// innerByValue).
 type rankSource struct {
 	src    []float64
 	center float64
 	dev    bool
-	times  []int64
-	lim    uint64
-	n      int // number of values: len(src), or the gaps within lim
+	inner  bool
+	thr    float64
+	n      int // number of values: len(src), or the elements ≤ thr
 }
 
 // maxRanks is the most ranks one rankValues call finds.
@@ -51,8 +51,8 @@ const maxRanks = 16
 // false, with out unspecified, when a rank falls outside [kmin, kmax] or
 // kmax − kmin ≥ 2⁶³. dst, of capacity at least s.n and not overlapping
 // s.src, receives the values of the buckets examined; s.src is not
-// modified.
-func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out []float64) bool {
+// modified. h, when not nil, receives the bucket counts.
+func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out []float64, h *keyHist) bool {
 	n := s.n
 	if len(ks) == 0 {
 		return true
@@ -70,22 +70,21 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 	var cnt [1<<histMaxBits + 2]int32
 	// One loop per kind of source: a test inside the loop costs more than
 	// the loop.
-	src, times, lim, center := s.src, s.times, s.lim, s.center
+	src, thr, center := s.src, s.thr, s.center
 	switch {
 	case !s.dev:
 		for _, v := range src {
 			d := int64(sortKey(v)-kmin) >> shift
 			cnt[min(max(d, -1), nb+1)+1]++
 		}
-	case times == nil:
+	case !s.inner:
 		for _, v := range src {
 			d := int64(sortKey(math.Abs(v-center))-kmin) >> shift
 			cnt[min(max(d, -1), nb+1)+1]++
 		}
 	default:
-		times = times[:len(src)+1]
-		for i, v := range src {
-			if uint64(times[i+1])-uint64(times[i]) > lim {
+		for _, v := range src {
+			if v > thr {
 				continue
 			}
 			d := int64(sortKey(math.Abs(v-center))-kmin) >> shift
@@ -94,6 +93,13 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 	}
 	if under, over := int(cnt[0]), int(cnt[nb+2]); ks[0] < under || ks[len(ks)-1] >= n-over {
 		return false
+	}
+	if h != nil {
+		h.kmin, h.shift, h.nb = kmin, shift, nb
+		h.cum[0] = 0
+		for j := range nb + 3 {
+			h.cum[j+1] = h.cum[j] + cnt[j]
+		}
 	}
 	// The bucket of each rank and the values below that bucket.
 	var want [1<<histMaxBits + 3]uint8
@@ -119,7 +125,7 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 			g[f] = v
 			f += int(want[min(max(d, -1), nb+1)+1])
 		}
-	case times == nil:
+	case !s.inner:
 		for _, v := range src {
 			v = math.Abs(v - center)
 			d := int64(sortKey(v)-kmin) >> shift
@@ -127,8 +133,8 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 			f += int(want[min(max(d, -1), nb+1)+1])
 		}
 	default:
-		for i, v := range src {
-			if uint64(times[i+1])-uint64(times[i]) > lim {
+		for _, v := range src {
+			if v > thr {
 				continue
 			}
 			v = math.Abs(v - center)
@@ -163,4 +169,121 @@ func overlaps(a, b []float64) bool {
 	b0 := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	b1 := b0 + uintptr(len(b))*8
 	return a0 < b1 && b0 < a1
+}
+
+// keyHist is the histogram rankValues counted: cum[j] values fall in the
+// slots before slot j, where slot 0 holds the values below kmin, slot
+// nb+2 those above kmax and slot b+1 those whose sortKey − kmin, shifted
+// right by shift, is b.
+type keyHist struct {
+	kmin  uint64
+	shift int
+	nb    int64
+	cum   [1<<histMaxBits + 4]int32
+}
+
+// slot is the slot of value v.
+func (h *keyHist) slot(v float64) int64 {
+	return min(max(int64(sortKey(v)-h.kmin)>>h.shift, -1), h.nb+1) + 1
+}
+
+// madByHist returns the median of the deviations |x − s.Median| of the
+// values of src (src.dev false; with src.inner only those ≤ src.thr),
+// whose sortKeys h counted for all of src, of which extra values are not
+// among those of src.n. From h it brackets the deviations of rank k and
+// k+1 (k = ⌊(src.n−1)/2⌋) between dlo and dhi, then in one pass counts the
+// deviations up to dlo and gathers those strictly between into dst, and
+// selects the two ranks among them. It reports false when the bracket
+// misses, which the counts show exactly.
+func madByHist(dst []float64, src *rankSource, s *Summary, h *keyHist, extra int) (float64, bool) {
+	n := src.n
+	k := quantileRank(n, 0.5)
+	k1 := min(k+1, n-1)
+	m := s.Median
+	top := math.Max(m-s.Min, s.Max-m)
+	if !(top > 0) || top > MaxGap || cap(dst) < n {
+		return 0, false
+	}
+	// Values within d of the median: at most those of the slots that meet
+	// [m−d, m+d], at least those of the slots strictly inside.
+	upper := func(d float64) int {
+		a, b := h.slot(math.Max(m-d, s.Min)), h.slot(math.Min(m+d, s.Max))
+		return int(h.cum[b+1] - h.cum[a])
+	}
+	lower := func(d float64) int {
+		a, b := h.slot(math.Max(m-d, s.Min)), h.slot(math.Min(m+d, s.Max))
+		if b <= a+1 {
+			return 0
+		}
+		return int(h.cum[b]-h.cum[a+1]) - extra
+	}
+	// dlo: the largest d with upper(d) ≤ k; dhi: the smallest with
+	// lower(d) ≥ k1+1. Both by bisection over the bits of d ≥ 0.
+	lo, hi := uint64(0), math.Float64bits(top)
+	if upper(0) > k {
+		return 0, false
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if upper(math.Float64frombits(mid)) <= k {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	dlo := math.Float64frombits(lo)
+	lo, hi = 0, math.Float64bits(top)
+	if lower(top) < k1+1 {
+		hi = math.Float64bits(math.Inf(1))
+	} else {
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if lower(math.Float64frombits(mid)) >= k1+1 {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+	}
+	dhi := math.Float64frombits(hi)
+	// One pass: count the deviations ≤ dlo, gather those in (dlo, dhi).
+	g := dst[:n]
+	f, below := 0, 0
+	if !src.inner {
+		for _, x := range src.src {
+			v := math.Abs(x - m)
+			below += b2i(v <= dlo)
+			g[f] = v
+			f += b2i(v > dlo && v < dhi)
+		}
+	} else {
+		thr := src.thr
+		for _, x := range src.src {
+			if x > thr {
+				continue
+			}
+			v := math.Abs(x - m)
+			below += b2i(v <= dlo)
+			g[f] = v
+			f += b2i(v > dlo && v < dhi)
+		}
+	}
+	if below > k || below+f <= k1 {
+		return 0, false
+	}
+	g = g[:f]
+	v := selectKth(g, 0, f-1, k-below)
+	next := v
+	if k1 > k {
+		next = selectKth(g, k-below, f-1, k1-below)
+	}
+	return interpolate(n, 0.5, v, next), true
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -91,7 +91,7 @@ func TestRankValues(t *testing.T) {
 			lo, hi = hi, lo
 		}
 		out := make([]float64, len(ks))
-		ok := rankValues(dst, &rankSource{src: src, n: len(src)}, sortKey(lo), sortKey(hi), ks, out)
+		ok := rankValues(dst, &rankSource{src: src, n: len(src)}, sortKey(lo), sortKey(hi), ks, out, nil)
 		// A value equal to a bound has the bound's key: it is in range.
 		inRange := sorted[ks[0]] >= lo && sorted[ks[len(ks)-1]] <= hi
 		if ok != inRange {

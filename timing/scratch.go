@@ -16,6 +16,8 @@ type scratch struct {
 	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
 	restGaps []float64  // gaps of those events
 
+	hist keyHist // counts of the gaps (gapSummaries)
+
 	sessions              []Session
 	events, durs, between []float64
 }

@@ -19,7 +19,7 @@ func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duratio
 	lim := uint64(idle)
 	n := len(gaps)
 	sc.work = slices.Grow(sc.work[:0], n)
-	if n >= histMinN && sc.bothByCount(times, gaps, lim, &all, &inner) {
+	if n >= histMinN && sc.bothByCount(gaps, lim, &all, &inner) {
 		return all, inner
 	}
 	all, sc.work = SummarizeWith(sc.work, gaps)
@@ -34,22 +34,32 @@ func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duratio
 	return all, inner
 }
 
+// innerByValue is the largest idle, in nanoseconds, below which a gap is
+// inside a session exactly when its value in seconds is at most
+// float64(lim)/1e9: below 2²² s a nanosecond exceeds the spacing of
+// float64 values, so a gap of lim+1 ns converts to a larger value than one
+// of lim ns (and a conversion never reverses the order).
+const innerByValue = 1 << 22 * 1e9
+
 // bothByCount is gapSummaries by counting; it reports false, with a and in
 // unspecified, for a gap SummarizeWith would drop or when counting fails.
-func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in *Summary) bool {
+func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool {
+	if lim >= innerByValue {
+		return false
+	}
 	n := len(gaps)
-	times = times[:n+1]
+	thr := float64(lim) / 1e9 // gap i is inside a session when gaps[i] ≤ thr
 	a.Min, a.Max = math.Inf(1), math.Inf(-1)
 	in.Min, in.Max = math.Inf(1), math.Inf(-1)
 	var sum, sumIn float64
 	var nIn int
-	for i, g := range gaps {
+	for _, g := range gaps {
 		if !(g >= -MaxGap && g <= MaxGap) {
 			return false
 		}
 		sum += g
 		a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
-		if uint64(times[i+1])-uint64(times[i]) <= lim {
+		if g <= thr {
 			sumIn += g
 			nIn++
 			in.Min, in.Max = minGap(in.Min, g), maxGap(in.Max, g)
@@ -61,10 +71,10 @@ func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in 
 		in.Mean = sumIn / float64(nIn)
 	}
 	var ss, ssIn float64
-	for i, g := range gaps {
+	for _, g := range gaps {
 		d := g - a.Mean
 		ss += d * d
-		if uint64(times[i+1])-uint64(times[i]) <= lim {
+		if g <= thr {
 			d := g - in.Mean
 			ssIn += d * d
 		}
@@ -89,7 +99,8 @@ func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in 
 	sorted := ks
 	slices.Sort(sorted[:m])
 	var out [12]float64
-	if !rankValues(sc.work, &rankSource{src: gaps, n: n}, sortKey(a.Min), sortKey(a.Max), sorted[:m], out[:m]) {
+	h := &sc.hist
+	if !rankValues(sc.work, &rankSource{src: gaps, n: n}, sortKey(a.Min), sortKey(a.Max), sorted[:m], out[:m], h) {
 		return false
 	}
 	for i := range m {
@@ -101,7 +112,7 @@ func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in 
 		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
 	}
 	a.Q1, a.Median, a.Q3 = q[0], q[1], q[2]
-	a.MAD = madOf(sc.work, &rankSource{src: gaps, center: a.Median, dev: true, n: n}, a)
+	a.MAD = madOf(sc.work, &rankSource{src: gaps, n: n}, a, h, 0)
 	a.finish()
 	if nIn == 0 {
 		*in = Summary{}
@@ -112,7 +123,7 @@ func (sc *scratch) bothByCount(times []int64, gaps []float64, lim uint64, a, in 
 		q[i] = interpolate(nIn, p, vs[6+2*i], vs[6+2*i+1])
 	}
 	in.Q1, in.Median, in.Q3 = q[0], q[1], q[2]
-	in.MAD = madOf(sc.work, &rankSource{src: gaps, center: in.Median, dev: true, times: times, lim: lim, n: nIn}, in)
+	in.MAD = madOf(sc.work, &rankSource{src: gaps, inner: true, thr: thr, n: nIn}, in, h, n-nIn)
 	in.finish()
 	return true
 }
