@@ -254,7 +254,7 @@ func madByHist(dst []float64, src *rankSource, s *Summary, h *keyHist, extra int
 			v := math.Abs(x - m)
 			below += b2i(v <= dlo)
 			g[f] = v
-			f += b2i(v > dlo && v < dhi)
+			f += b2i(v > dlo) & b2i(v < dhi)
 		}
 	} else {
 		thr := src.thr
@@ -265,7 +265,7 @@ func madByHist(dst []float64, src *rankSource, s *Summary, h *keyHist, extra int
 			v := math.Abs(x - m)
 			below += b2i(v <= dlo)
 			g[f] = v
-			f += b2i(v > dlo && v < dhi)
+			f += b2i(v > dlo) & b2i(v < dhi)
 		}
 	}
 	if below > k || below+f <= k1 {
