@@ -105,8 +105,7 @@ func Analyze(times []int64, opts Options) Result {
 	r.Memory = Memory(gaps)
 	r.Rhythm, r.Persistence = rhythmPersistence(ts, opts.Location)
 	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle, &inner)
-	sc.work = append(sc.work[:0], gaps...)
-	r.Cache = cacheGating(ts, sc.work, opts.TTL)
+	r.Cache = cacheGating(ts, gaps, opts.TTL, sc)
 	r.Insufficient = len(ts) < MinPeriodEvents
 	r.Period = Period{P: 1}
 	r.Periods = []Period{r.Period}

@@ -3,6 +3,7 @@ package timing
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -80,12 +81,17 @@ type Cache struct {
 // gap buffer of 8·n bytes and takes O(n) expected time.
 func CacheGating(times []int64, ttl time.Duration) Cache {
 	times = sortedView(times)
-	return cacheGating(times, Gaps(nil, times), ttl)
+	return cacheGating(times, Gaps(nil, times), ttl, nil)
 }
 
-// cacheGating is CacheGating on sorted times and their gaps, which it
-// reorders.
-func cacheGating(times []int64, gaps []float64, ttl time.Duration) Cache {
+// cacheFloorRank is the rank (0-based) of Cache.Floor among n gaps.
+func cacheFloorRank(n int) int { return max(1, (n+99)/100) - 1 }
+
+// cacheGating is CacheGating on sorted times and their gaps. Without sc it
+// reorders gaps; with sc, whose gapSummaries counted these gaps (and found
+// the floor when sc.floorOK), it reads the order statistics from those
+// counts and leaves gaps as they are.
+func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) Cache {
 	c := Cache{TTL: ttl, P: 1}
 	c.Gaps = len(gaps)
 	if c.Gaps == 0 {
@@ -93,7 +99,15 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration) Cache {
 		return c
 	}
 	k := max(1, (c.Gaps+99)/100)
-	c.Floor = selectKth(gaps, 0, len(gaps)-1, k-1)
+	if sc != nil && !sc.floorOK {
+		sc.work = append(sc.work[:0], gaps...)
+		gaps, sc = sc.work, nil
+	}
+	if sc != nil {
+		c.Floor = sc.floor
+	} else {
+		c.Floor = selectKth(gaps, 0, len(gaps)-1, k-1)
+	}
 	if ttl <= 0 {
 		c.Estimated = true
 		c.TTL = time.Duration(math.Floor(math.Min(c.Floor, 1e9))) * time.Second
@@ -115,21 +129,53 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration) Cache {
 		c.Evidence = append(c.Evidence, fmt.Sprintf("TTL %s too short to test a cache floor", cacheSecs(T)))
 		return c
 	}
-	near := gaps[:0] // reuse the buffer: gaps are not needed after this pass
-	for _, g := range gaps {
-		switch {
-		case g < L:
-			c.BelowTTL++
-		case g < 2*L:
-			if g < 1.5*L {
-				c.LowerHalf++
+	if sc != nil {
+		for _, g := range gaps {
+			switch {
+			case g < L:
+				c.BelowTTL++
+			case g < 2*L:
+				if g < 1.5*L {
+					c.LowerHalf++
+				}
+				c.NearTTL++
 			}
-			c.NearTTL++
-			near = append(near, g)
 		}
-	}
-	if c.NearTTL > 0 {
-		c.Residual = selectQuantile(near, 0, len(near)-1, len(near), 0.5) - T
+		// The near gaps are the order statistics of ranks BelowTTL to
+		// BelowTTL+NearTTL−1 of all gaps.
+		if c.NearTTL > 0 {
+			r := c.BelowTTL + quantileRank(c.NearTTL, 0.5)
+			ks := [2]int{r, min(r+1, c.BelowTTL+c.NearTTL-1)}
+			var vs [2]float64
+			if sc.hist.ranks(slices.Grow(sc.work[:0], len(gaps)), &rankSource{src: gaps, n: len(gaps)}, ks[:], vs[:]) {
+				c.Residual = interpolate(c.NearTTL, 0.5, vs[0], vs[1]) - T
+			} else {
+				near := sc.work[:0]
+				for _, g := range gaps {
+					if g >= L && g < 2*L {
+						near = append(near, g)
+					}
+				}
+				c.Residual = selectQuantile(near, 0, len(near)-1, len(near), 0.5) - T
+			}
+		}
+	} else {
+		near := gaps[:0] // reuse the buffer: gaps are not needed after this pass
+		for _, g := range gaps {
+			switch {
+			case g < L:
+				c.BelowTTL++
+			case g < 2*L:
+				if g < 1.5*L {
+					c.LowerHalf++
+				}
+				c.NearTTL++
+				near = append(near, g)
+			}
+		}
+		if c.NearTTL > 0 {
+			c.Residual = selectQuantile(near, 0, len(near)-1, len(near), 0.5) - T
+		}
 	}
 	m := c.BelowTTL + c.NearTTL
 	if m > 0 {

@@ -51,7 +51,8 @@ const maxRanks = 16
 // false, with out unspecified, when a rank falls outside [kmin, kmax] or
 // kmax − kmin ≥ 2⁶³. dst, of capacity at least s.n and not overlapping
 // s.src, receives the values of the buckets examined; s.src is not
-// modified. h, when not nil, receives the bucket counts.
+// modified. h, when not nil, receives the bucket counts, with which
+// h.ranks answers further ranks of the same values in one pass each.
 func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out []float64, h *keyHist) bool {
 	n := s.n
 	if len(ks) == 0 {
@@ -60,14 +61,17 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 	if kmax < kmin || kmax-kmin >= 1<<63 || ks[len(ks)-1] >= n || ks[0] < 0 || cap(dst) < n || len(ks) > maxRanks {
 		return false
 	}
+	if h == nil {
+		h = new(keyHist) // does not escape: on the stack
+	}
 	nbits := min(histMaxBits, max(6, bits.Len(uint(n))-3))
 	shift := 0
 	if l := bits.Len64(kmax - kmin); l > nbits {
 		shift = l - nbits
 	}
-	// Bucket 0 counts the values below kmin, bucket nb+2 those above kmax.
+	// Slot 0 counts the values below kmin, slot nb+2 those above kmax.
 	nb := int64((kmax - kmin) >> shift)
-	var cnt [1<<histMaxBits + 2]int32
+	var cnt [1<<histMaxBits + 3]int32
 	// One loop per kind of source: a test inside the loop costs more than
 	// the loop.
 	src, thr, center := s.src, s.thr, s.center
@@ -91,33 +95,44 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 			cnt[min(max(d, -1), nb+1)+1]++
 		}
 	}
-	if under, over := int(cnt[0]), int(cnt[nb+2]); ks[0] < under || ks[len(ks)-1] >= n-over {
+	h.kmin, h.shift, h.nb, h.n = kmin, shift, nb, n
+	h.cum[0] = 0
+	for j := range nb + 3 {
+		h.cum[j+1] = h.cum[j] + cnt[j]
+	}
+	return h.ranks(dst, s, ks, out)
+}
+
+// ranks sets out[i] to the ks[i]-th smallest of the values of s, which h
+// counted, for ranks ks in ascending order (at most maxRanks), in one pass
+// over s and a selection among the values of the buckets that hold the
+// ranks (gathered in dst, of capacity at least s.n). It returns false when
+// a rank is below kmin or above kmax.
+func (h *keyHist) ranks(dst []float64, s *rankSource, ks []int, out []float64) bool {
+	n, nb, kmin, shift := s.n, h.nb, h.kmin, h.shift
+	if len(ks) == 0 {
+		return true
+	}
+	if n != h.n || cap(dst) < n || len(ks) > maxRanks || ks[0] < int(h.cum[1]) || ks[len(ks)-1] >= int(h.cum[nb+2]) {
 		return false
 	}
-	if h != nil {
-		h.kmin, h.shift, h.nb = kmin, shift, nb
-		h.cum[0] = 0
-		for j := range nb + 3 {
-			h.cum[j+1] = h.cum[j] + cnt[j]
-		}
-	}
-	// The bucket of each rank and the values below that bucket.
+	// The slot of each rank and the values below that slot.
 	var want [1<<histMaxBits + 3]uint8
-	var bucket, before [maxRanks]int
-	c, b := 0, 0
+	var slot [maxRanks]int
+	b := 0
 	for i, k := range ks {
-		for c+int(cnt[b]) <= k {
-			c += int(cnt[b])
+		for int(h.cum[b+1]) <= k {
 			b++
 		}
-		bucket[i], before[i] = b, c
+		slot[i] = b
 		want[b] = 1
 	}
-	// Gather the values of the wanted buckets into dst without a branch:
+	// Gather the values of the wanted slots into dst without a branch:
 	// every value is written, and the end advances past it only when it is
 	// wanted.
 	g := dst[:n]
 	f := 0
+	src, thr, center := s.src, s.thr, s.center
 	switch {
 	case !s.dev:
 		for _, v := range src {
@@ -144,14 +159,14 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 		}
 	}
 	g = g[:f]
-	// Gathered values below the bucket of rank i: those of the wanted
-	// buckets before it (buckets ascend with i).
+	// Gathered values below the slot of rank i: those of the wanted slots
+	// before it (slots ascend with i).
 	lo, below := 0, 0
 	for i, k := range ks {
-		if i > 0 && bucket[i] != bucket[i-1] {
-			below += int(cnt[bucket[i-1]])
+		if i > 0 && slot[i] != slot[i-1] {
+			below += int(h.cum[slot[i-1]+1] - h.cum[slot[i-1]])
 		}
-		r := k - before[i] + below
+		r := k - int(h.cum[slot[i]]) + below
 		out[i] = selectKth(g, lo, f-1, r)
 		lo = r
 	}
@@ -179,6 +194,7 @@ type keyHist struct {
 	kmin  uint64
 	shift int
 	nb    int64
+	n     int // values counted
 	cum   [1<<histMaxBits + 4]int32
 }
 

@@ -16,7 +16,9 @@ type scratch struct {
 	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
 	restGaps []float64  // gaps of those events
 
-	hist keyHist // counts of the gaps (gapSummaries)
+	hist    keyHist // counts of the gaps (gapSummaries)
+	floor   float64 // the cache floor among them, when floorOK
+	floorOK bool
 
 	sessions              []Session
 	events, durs, between []float64

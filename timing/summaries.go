@@ -19,6 +19,7 @@ func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duratio
 	lim := uint64(idle)
 	n := len(gaps)
 	sc.work = slices.Grow(sc.work[:0], n)
+	sc.floorOK = false
 	if n >= histMinN && sc.bothByCount(gaps, lim, &all, &inner) {
 		return all, inner
 	}
@@ -80,10 +81,11 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		}
 	}
 	a.StdDev = math.Sqrt(ss / float64(n))
-	// The quartile ranks of both, merged in ascending order.
+	// The quartile ranks of both and the rank of the cache floor, merged
+	// in ascending order.
 	ps := [3]float64{0.25, 0.5, 0.75}
-	var ks [12]int
-	var vs [12]float64
+	var ks [13]int
+	var vs [13]float64
 	for i, p := range ps {
 		k := quantileRank(n, p)
 		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
@@ -96,9 +98,11 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	if nIn > 0 {
 		m = 12
 	}
+	ks[m] = cacheFloorRank(n)
+	m++
 	sorted := ks
 	slices.Sort(sorted[:m])
-	var out [12]float64
+	var out [13]float64
 	h := &sc.hist
 	if !rankValues(sc.work, &rankSource{src: gaps, n: n}, sortKey(a.Min), sortKey(a.Max), sorted[:m], out[:m], h) {
 		return false
@@ -112,6 +116,7 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
 	}
 	a.Q1, a.Median, a.Q3 = q[0], q[1], q[2]
+	sc.floor, sc.floorOK = vs[m-1], true
 	a.MAD = madOf(sc.work, &rankSource{src: gaps, n: n}, a, h, 0)
 	a.finish()
 	if nIn == 0 {
