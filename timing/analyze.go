@@ -90,19 +90,22 @@ func Analyze(times []int64, opts Options) Result {
 	ts := sortedCopy(times)
 	if tol := opts.foldTolerance(); tol > 0 && len(ts) > 1 {
 		// Fold writes into dst; never write into the caller's slice.
-		ts = Fold(sc.times[:0], ts, tol)
+		ts = foldSorted(sc.times[:0], ts, tol)
 		sc.times = ts
 	}
 	r.Folded = len(ts)
 	if len(ts) > 1 {
 		r.Span = secondsBetween(ts[0], ts[len(ts)-1])
 	}
-	gaps := Gaps(sc.gaps[:0], ts)
+	gaps := gapsSorted(sc.gaps[:0], ts)
 	sc.gaps = gaps
 	var inner Summary
 	r.Gaps, inner = sc.gapSummaries(ts, gaps, opts.Idle)
 	r.Burstiness = burstinessOf(r.Gaps.N, r.Gaps.Mean, r.Gaps.StdDev)
-	r.Memory = Memory(gaps)
+	r.Memory = sc.memory
+	if math.IsNaN(r.Memory) {
+		r.Memory = Memory(gaps)
+	}
 	r.Rhythm, r.Persistence = rhythmPersistence(ts, opts.Location)
 	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle, &inner)
 	r.Cache = cacheGating(ts, gaps, opts.TTL, sc)

@@ -100,6 +100,12 @@ func Memory(gaps []float64) float64 {
 		}
 		prev, have = g, true
 	}
+	return memoryOf(s1, s2, cov)
+}
+
+// memoryOf is Memory from the sums of squares and of products of the
+// deviations of consecutive gaps.
+func memoryOf(s1, s2, cov float64) float64 {
 	den := math.Sqrt(s1) * math.Sqrt(s2) // not √(s1·s2): the product can underflow
 	if !(den > 0) {
 		return 0

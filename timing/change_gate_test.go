@@ -52,7 +52,7 @@ func TestLogCUSUMGateSound(t *testing.T) {
 	var certified, steady, changes int
 	check := func(name string, ts []int64) bool {
 		var sc scratch
-		below := sc.logCUSUMBelowGate(ts, nil)
+		_, below := sc.marksAndLogGate(ts, nil, 60, 0.1)
 		st := exact(ts)
 		if below && !(st < cusumGate) {
 			t.Fatalf("%s: gate claimed below %v, exact statistic %v", name, cusumGate, st)

@@ -30,7 +30,14 @@ func Gaps(dst []float64, times []int64) []float64 {
 	if len(times) < 2 {
 		return dst
 	}
-	times = sortedView(times)
+	return gapsSorted(dst, sortedView(times))
+}
+
+// gapsSorted is Gaps of sorted times.
+func gapsSorted(dst []float64, times []int64) []float64 {
+	if len(times) < 2 {
+		return dst
+	}
 	dst = slices.Grow(dst, len(times)-1)
 	for i := 1; i < len(times); i++ {
 		dst = append(dst, diffSeconds(times[i-1], times[i]))
@@ -52,7 +59,14 @@ func Fold(dst, times []int64, tol time.Duration) []int64 {
 	if len(times) == 0 {
 		return dst
 	}
-	times = sortedView(times)
+	return foldSorted(dst, sortedView(times), tol)
+}
+
+// foldSorted is Fold of sorted times.
+func foldSorted(dst, times []int64, tol time.Duration) []int64 {
+	if len(times) == 0 {
+		return dst
+	}
 	if tol <= 0 {
 		return append(dst, times...)
 	}

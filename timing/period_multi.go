@@ -117,15 +117,15 @@ func (sc *scratch) detectChange(times []int64, gaps []float64, opts PeriodOption
 	// Candidate splits: a change in the share of gaps on the beat, and a
 	// change in the level of the log gaps (a new period that is a multiple of
 	// the old one keeps every gap on the old beat).
-	marks := sc.beatMarks(times, gaps, all.Seconds, all.Tolerance)
+	// The logarithms cost more than the rest of the search: they are
+	// skipped when an approximation proves their CUSUM below the gate.
+	marks, logsBelow := sc.marksAndLogGate(times, gaps, all.Seconds, all.Tolerance)
 	var best Change
 	found := false
 	for c := range 2 {
 		x := marks
 		if c == 1 {
-			// The logarithms cost more than the rest of the search: skip
-			// them when an approximation proves the CUSUM below the gate.
-			if sc.logCUSUMBelowGate(times, gaps) {
+			if logsBelow {
 				continue
 			}
 			x = slices.Grow(sc.logs[:0], n-1)
@@ -171,11 +171,9 @@ func cusum(x []float64) (int, float64) {
 		mean += v
 	}
 	mean /= float64(len(x))
-	for _, v := range x {
-		ss += (v - mean) * (v - mean)
-	}
 	best, at, run := -1.0, 0, 0.0
 	for i, v := range x {
+		ss += (v - mean) * (v - mean)
 		run += v - mean
 		if math.Abs(run) > best {
 			best, at = math.Abs(run), i+1
@@ -214,27 +212,37 @@ func refineSplit(times []int64, b, a Period) int {
 	return at
 }
 
-// beatMarks is beatMarks(times, t, delta, false) in a buffer of sc; gaps,
-// when not nil, are the gaps of times.
-func (sc *scratch) beatMarks(times []int64, gaps []float64, t, delta float64) []float64 {
-	out := slices.Grow(sc.marks[:0], len(times)-1)[:len(times)-1]
-	sc.marks = out
+// marksAndLogGate returns beatMarks(times, t, delta, false), in a buffer of
+// sc, and logCUSUMBelowGate, from one pass over the gaps. gaps, when not
+// nil, are the gaps of times.
+func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float64) ([]float64, bool) {
+	n := len(times) - 1
+	marks := slices.Grow(sc.marks[:0], n)[:n]
+	y := slices.Grow(sc.logs[:0], n)[:n]
+	sc.marks, sc.logs = marks, y
 	cb := newComb(t, delta)
-	for i := 1; i < len(times); i++ {
-		out[i-1] = 0
-		if _, ok := cb.on(gapAt(times, gaps, i)); ok {
-			out[i-1] = 1
+	var sum, big float64
+	for i := range n {
+		g := gapAt(times, gaps, i+1)
+		marks[i] = 0
+		if _, ok := cb.on(g); ok {
+			marks[i] = 1
 		}
+		// The builtin max equals math.Max here (no NaN), without a call.
+		v := approxLog(max(g, 1e-3))
+		y[i] = v
+		sum += v
+		big = max(big, math.Abs(v))
 	}
-	return out
+	return marks, logCUSUMBelowGate(y, sum, big)
 }
 
-// logCUSUMBelowGate reports whether the standardised CUSUM of the log gaps
-// math.Log(max(g, 1e-3)) of sorted times (cusum) is certainly below
-// cusumGate, from logarithms within logApproxErr of those math.Log returns:
-// the bound below covers that error and the rounding of both computations,
-// so true means the exact statistic is below the gate too. false means
-// nothing. gaps, when not nil, are the gaps of times.
+// logCUSUMBelowGate reports whether the standardised CUSUM (cusum) of the
+// log gaps math.Log(max(g, 1e-3)) is certainly below cusumGate, from their
+// approximations y, each within logApproxErr of what math.Log returns, with
+// their sum (in order) and largest magnitude: the bound below covers that
+// error and the rounding of both computations, so true means the exact
+// statistic is below the gate too. false means nothing.
 //
 // With n gaps, u = 2⁻⁵³, ε = logApproxErr and M bounding |y| and the mean,
 // the running sums of the exact and the approximate logs differ by at most
@@ -242,18 +250,8 @@ func (sc *scratch) beatMarks(times []int64, gaps []float64, t, delta float64) []
 // the exact logs is at least that of the approximations less 2ε√n, with
 // relative rounding (n+4)u on either side and the rounded mean's share
 // n·((n+1)uM)².
-func (sc *scratch) logCUSUMBelowGate(times []int64, gaps []float64) bool {
-	n := len(times) - 1
-	y := slices.Grow(sc.logs[:0], n)
-	var sum, big float64
-	for i := 1; i <= n; i++ {
-		// The builtin max equals math.Max here (no NaN), without a call.
-		v := approxLog(max(gapAt(times, gaps, i), 1e-3))
-		y = append(y, v)
-		sum += v
-		big = max(big, math.Abs(v))
-	}
-	sc.logs = y
+func logCUSUMBelowGate(y []float64, sum, big float64) bool {
+	n := len(y)
 	nf := float64(n)
 	mean := sum / nf
 	var ss, run, best float64

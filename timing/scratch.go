@@ -19,6 +19,7 @@ type scratch struct {
 	hist    keyHist // counts of the gaps (gapSummaries)
 	floor   float64 // the cache floor among them, when floorOK
 	floorOK bool
+	memory  float64 // Memory of the gaps, NaN when not computed
 
 	sessions              []Session
 	events, durs, between []float64

@@ -24,9 +24,10 @@ func (s Session) Duration() time.Duration { return time.Duration(s.End - s.Start
 // sorted copy. The result has one element per session (allocated once per
 // call); no events give nil.
 func Sessions(times []int64, idle time.Duration) []Session {
-	return appendSessions(nil, times, idle)
+	return appendSessions(nil, sortedView(times), idle)
 }
 
+// appendSessions appends the sessions of sorted times to dst.
 func appendSessions(dst []Session, times []int64, idle time.Duration) []Session {
 	if len(times) == 0 {
 		return dst
@@ -34,7 +35,6 @@ func appendSessions(dst []Session, times []int64, idle time.Duration) []Session 
 	if idle <= 0 {
 		idle = DefaultIdle
 	}
-	times = sortedView(times)
 	lim := uint64(idle)
 	cur := Session{Start: times[0], End: times[0], Events: 1}
 	for _, t := range times[1:] {

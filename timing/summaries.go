@@ -20,6 +20,7 @@ func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duratio
 	n := len(gaps)
 	sc.work = slices.Grow(sc.work[:0], n)
 	sc.floorOK = false
+	sc.memory = math.NaN()
 	if n >= histMinN && sc.bothByCount(gaps, lim, &all, &inner) {
 		return all, inner
 	}
@@ -52,11 +53,19 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	thr := float64(lim) / 1e9 // gap i is inside a session when gaps[i] ≤ thr
 	a.Min, a.Max = math.Inf(1), math.Inf(-1)
 	in.Min, in.Max = math.Inf(1), math.Inf(-1)
-	var sum, sumIn float64
+	// The sums of Memory come along: Σ gaps[:n−1] is sum before its last
+	// term, and m2 is Σ gaps[1:].
+	var sum, sumIn, m1, m2 float64
 	var nIn int
-	for _, g := range gaps {
+	for i, g := range gaps {
 		if !(g >= -MaxGap && g <= MaxGap) {
 			return false
+		}
+		if i == n-1 {
+			m1 = sum
+		}
+		if i > 0 {
+			m2 += g
 		}
 		sum += g
 		a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
@@ -71,15 +80,26 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	if nIn > 0 {
 		in.Mean = sumIn / float64(nIn)
 	}
-	var ss, ssIn float64
-	for _, g := range gaps {
+	m1 /= float64(n - 1)
+	m2 /= float64(n - 1)
+	var ss, ssIn, s1, s2, cov float64
+	prev := gaps[0]
+	for i, g := range gaps {
 		d := g - a.Mean
 		ss += d * d
 		if g <= thr {
 			d := g - in.Mean
 			ssIn += d * d
 		}
+		if i > 0 {
+			d1, d2 := prev-m1, g-m2
+			s1 += d1 * d1
+			s2 += d2 * d2
+			cov += d1 * d2
+		}
+		prev = g
 	}
+	sc.memory = memoryOf(s1, s2, cov)
 	a.StdDev = math.Sqrt(ss / float64(n))
 	// The quartile ranks of both and the rank of the cache floor, merged
 	// in ascending order.
