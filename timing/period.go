@@ -354,15 +354,44 @@ func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapB
 	all = newGapBins(lo/2, hi*maxBeats)
 	odd = newGapBins(lo/2, hi*maxBeats)
 	even = newGapBins(lo/2, hi*maxBeats)
+	// As add on all and on the gaps of each parity, with the bin found once
+	// and the counters outside the histograms (exact in float64).
+	base, m := all.base, uint64(len(all.cnt))
+	par := [2]*gapBins{&even, &odd}
+	var short, long [2]int
 	for i := 1; i < len(times); i++ {
 		g := gapAt(times, gaps, i)
-		all.add(g)
-		if i%2 == 1 {
-			odd.add(g)
-		} else {
-			even.add(g)
+		if !(g > 0) {
+			short[i&1]++
+			continue
 		}
+		k := binKey(g)
+		if k < base {
+			short[i&1]++
+			continue
+		}
+		if k-base >= m {
+			long[i&1]++
+			continue
+		}
+		j := int(k - base)
+		if all.cnt[j] == 0 {
+			all.idx = append(all.idx, j)
+		}
+		all.cnt[j]++
+		all.sum[j] += g
+		p := par[i&1]
+		if p.cnt[j] == 0 {
+			p.idx = append(p.idx, j)
+		}
+		p.cnt[j]++
+		p.sum[j] += g
 	}
+	n := max(0, len(times)-1)
+	nOdd := (n + 1) / 2 // gaps i = 1, 3, …
+	odd.total, odd.short, odd.long = float64(nOdd), float64(short[1]), float64(long[1])
+	even.total, even.short, even.long = float64(n-nOdd), float64(short[0]), float64(long[0])
+	all.total, all.short, all.long = float64(n), float64(short[0]+short[1]), float64(long[0]+long[1])
 	all.finish()
 	odd.finish()
 	even.finish()

@@ -21,10 +21,25 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 	var prevDay, prevHour, nightDay int64
 	var dayRun, hourRun int
 	haveNight := false
+	// Sorted times stay long in one local day and one hour: the divisions
+	// that find them are made only when a time leaves the current ones.
+	dayStart, dayEnd := int64(1), int64(0) // local seconds of the current day
+	var curDay int64
+	var curWd int
+	hourStart, hourEnd := int64(1), int64(0) // Unix nanoseconds of the current hour
+	var hr int64
 	for i, t := range times {
-		lt := clk.local(t)
+		sec := floorDiv(t, 1e9)
+		ls := sec + clk.offset(sec)
+		if ls < dayStart || ls >= dayEnd {
+			curDay = floorDiv(ls, 86400)
+			dayStart = curDay * 86400
+			dayEnd = dayStart + 86400
+			curWd = localTime{day: curDay}.weekday()
+		}
+		lt := localTime{day: curDay, sod: ls - dayStart, nsec: t - sec*1e9}
 		h := lt.hour()
-		wd := lt.weekday()
+		wd := curWd
 		// Rhythm.
 		r.HourOfDay[h]++
 		r.HourOfWeek[wd*24+h]++
@@ -46,7 +61,11 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 		week.addUnit(wc, ws)
 		// Persistence.
 		d := lt.civilDay()
-		hr := floorDiv(t, 3600e9)
+		if t < hourStart || t >= hourEnd {
+			hr = floorDiv(t, 3600e9)
+			hourStart = hr * 3600e9
+			hourEnd = hourStart + 3600e9 // may overflow at the top of int64: then compared wrongly, and recomputed
+		}
 		if h < NightEnd && (!haveNight || d > nightDay) {
 			p.NightDays++
 			nightDay, haveNight = d, true

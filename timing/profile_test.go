@@ -1,6 +1,7 @@
 package timing
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -21,6 +22,7 @@ func TestRhythmPersistenceMatches(t *testing.T) {
 		simHuman(rng, 60, 300),
 		simPoisson(rng, 3000, 86400*400), // across both DST changes
 		{-86400e9 * 400, -1, 0, 1e9, 1e18},
+		{math.MinInt64, math.MinInt64 + 5, math.MinInt64 + 3600e9, 0, math.MaxInt64 - 3600e9, math.MaxInt64 - 5, math.MaxInt64},
 	}
 	for _, name := range []string{"UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"} {
 		loc := descZone(t, name)

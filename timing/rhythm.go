@@ -256,8 +256,8 @@ func (l localTime) weekday() int { return int(floorMod(l.day+3, 7)) }
 // lookup per transition rather than per event.
 type clock struct {
 	loc        *time.Location
-	start, end int64 // Unix seconds [start, end) where offset holds
-	offset     int64
+	start, end int64 // Unix seconds [start, end) where off holds
+	off        int64
 	ok         bool
 }
 
@@ -266,11 +266,18 @@ func newClock(loc *time.Location) *clock { return &clock{loc: loc} }
 func (c *clock) local(tns int64) localTime {
 	sec := floorDiv(tns, 1e9)
 	nsec := tns - sec*1e9
+	ls := sec + c.offset(sec)
+	day := floorDiv(ls, 86400)
+	return localTime{day: day, sod: ls - day*86400, nsec: nsec}
+}
+
+// offset returns the zone offset in seconds at Unix second sec.
+func (c *clock) offset(sec int64) int64 {
 	if !c.ok || sec < c.start || sec >= c.end {
 		t := time.Unix(sec, 0).In(c.loc)
 		_, off := t.Zone()
 		s, e := t.ZoneBounds()
-		c.offset = int64(off)
+		c.off = int64(off)
 		c.start, c.end = math.MinInt64, math.MaxInt64
 		if !s.IsZero() {
 			c.start = s.Unix()
@@ -280,9 +287,7 @@ func (c *clock) local(tns int64) localTime {
 		}
 		c.ok = true
 	}
-	ls := sec + c.offset
-	day := floorDiv(ls, 86400)
-	return localTime{day: day, sod: ls - day*86400, nsec: nsec}
+	return c.off
 }
 
 func floorDiv(a, b int64) int64 {
