@@ -151,25 +151,33 @@ func (r *Reader) Errors() []error { return r.errs }
 
 // Read returns the next event, or io.EOF at the end of the input.
 func (r *Reader) Read() (Event, error) {
-	return r.ReadContext(context.Background())
+	ev, err := r.nextEvent(context.Background())
+	return *ev, err
 }
 
 // ReadContext is Read with cancellation: once ctx is done it returns
 // ctx.Err() (checked every few hundred lines), which is sticky.
 func (r *Reader) ReadContext(ctx context.Context) (Event, error) {
+	ev, err := r.nextEvent(ctx)
+	return *ev, err
+}
+
+// nextEvent reads the next event and returns a pointer to it, valid until
+// the next call: r.ev in sequential mode (decoding into a field rather
+// than a local keeps the event off the heap, since decoders are called
+// through interfaces), the event in its chunk in parallel mode, which
+// saves a copy.
+func (r *Reader) nextEvent(ctx context.Context) (*Event, error) {
 	if r.par != nil && r.sticky == nil {
-		// Parallel: the event is copied straight out of its chunk.
 		ev, err := r.nextParallel(ctx)
 		if err != nil {
-			return Event{}, err
+			r.ev = Event{}
+			return &r.ev, err
 		}
-		return *ev, nil
+		return ev, nil
 	}
-	// Decoding into a field rather than a local keeps the event off the
-	// heap: decoders are called through interfaces, so a pointer to a
-	// local would escape.
 	err := r.next(ctx, &r.ev)
-	return r.ev, err
+	return &r.ev, err
 }
 
 // All returns an iterator over the events. It stops after yielding the
@@ -182,21 +190,7 @@ func (r *Reader) All() iter.Seq2[Event, error] {
 func (r *Reader) AllContext(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		for {
-			if r.par != nil && r.sticky == nil {
-				ev, err := r.nextParallel(ctx)
-				if err == io.EOF {
-					return
-				}
-				if err != nil {
-					yield(Event{}, err)
-					return
-				}
-				if !yield(*ev, nil) {
-					return
-				}
-				continue
-			}
-			err := r.next(ctx, &r.ev)
+			ev, err := r.nextEvent(ctx)
 			if err == io.EOF {
 				return
 			}
@@ -204,7 +198,7 @@ func (r *Reader) AllContext(ctx context.Context) iter.Seq2[Event, error] {
 				yield(Event{}, err)
 				return
 			}
-			if !yield(r.ev, nil) {
+			if !yield(*ev, nil) {
 				return
 			}
 		}
