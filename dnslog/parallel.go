@@ -29,11 +29,11 @@ import (
 // Memory: at most Parallel+1 chunks are in flight (read and queued or
 // being decoded), plus the one being served and at most Parallel+1
 // consumed chunks kept for reuse, so at most 2×Parallel+3 chunk buffers
-// exist, each about chunkBytes+bufSize of input and its events (about
-// 220 bytes each before names and answers). For the 60-byte lines of the
-// research format and Parallel=2 that is about 7 × 4.6 MB = 32 MB. A line
-// longer than chunkBytes makes its chunk buffer grow up to
-// MaxLineBytes+bufSize; longer lines are skipped without being buffered,
+// exist, each chunkBytes+bufSize (320 KiB) of input and its events (192
+// bytes each before names and answers). For the 60-byte lines of the
+// research format and Parallel=2 that is about 7 × 1.2 MB = 8 MB. A line
+// longer than chunkBytes makes its chunk buffer grow, up to about twice
+// MaxLineBytes; longer lines are skipped without being buffered,
 // as in sequential mode.
 
 // chunkBytes is the target chunk size (a variable so that tests can use

@@ -88,7 +88,7 @@ type Reader struct {
 	// In parallel mode Skipped and Errors account for a chunk when its
 	// first event is returned; the input is read a chunk at a time, so a
 	// slow source (a pipe being written) delivers events in bursts; and up
-	// to 2×Parallel+3 chunks are held with their events (about 1.3 MB per
+	// to 2×Parallel+3 chunks are held with their events (about 1.2 MB per
 	// chunk of 60-byte lines). The zero value stays sequential for these
 	// reasons: set Parallel to -1 for large files.
 	Parallel int
