@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -217,5 +218,44 @@ func TestParallelProgress(t *testing.T) {
 	}
 	if len(calls) < 2 || calls[len(calls)-1] != int64(len(in)) {
 		t.Errorf("progress calls %v, want a few ending at %d", calls, len(in))
+	}
+}
+
+// xReader is an endless run of 'x'.
+type xReader struct{}
+
+func (xReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// TestParallelHugeLine checks that a 64 MB line is skipped without being
+// buffered: the parallel Reader reports it as too long at its line, goes
+// on with the next line, and allocates a few megabytes, not the line.
+func TestParallelHugeLine(t *testing.T) {
+	in := io.MultiReader(strings.NewReader("1474639000 10.0.0.1 a.example A\n"), io.LimitReader(xReader{}, 64<<20),
+		strings.NewReader("\n1474639001 10.0.0.2 b.example A\n"))
+	r := NewReader(in)
+	r.Format, r.Parallel, r.Lenient = FormatResearch, 2, true
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	var names []string
+	for ev, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, ev.Name)
+	}
+	runtime.ReadMemStats(&ms1)
+	if diff := cmp.Diff([]string{"a.example", "b.example"}, names); diff != "" {
+		t.Errorf("names (-want +got):\n%s", diff)
+	}
+	if errs := r.Errors(); len(errs) != 1 || !errors.Is(errs[0], ErrLineTooLong) || !strings.HasPrefix(errs[0].Error(), "2:") {
+		t.Errorf("errors %v, want one ErrLineTooLong on line 2", errs)
+	}
+	if a := ms1.TotalAlloc - ms0.TotalAlloc; a > 16<<20 {
+		t.Errorf("allocated %d MB for a 64 MB line", a>>20)
 	}
 }
