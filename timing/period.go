@@ -305,27 +305,6 @@ func (h *gapBins) release() {
 	binPool.Put(buf)
 }
 
-func (h *gapBins) add(g float64) {
-	h.total++
-	if !(g > 0) {
-		h.short++
-		return
-	}
-	k := binKey(g)
-	switch {
-	case k < h.base:
-		h.short++
-	case k-h.base >= uint64(len(h.cnt)):
-		h.long++
-	default:
-		i := int(k - h.base)
-		if h.cnt[i] == 0 {
-			h.idx = append(h.idx, i)
-		}
-		h.cnt[i]++
-		h.sum[i] += g
-	}
-}
 
 // finish sorts the filled bins and computes their running counts and means.
 func (h *gapBins) finish() {

@@ -298,11 +298,9 @@ var logTable = func() (t [128][2]float64) {
 // half an ulp. It is a fraction of the cost of math.Log.
 func approxLog(x float64) float64 {
 	b := math.Float64bits(x)
-	j := b >> 45 & 127
-	// m − c, exact: both in [1, 2).
-	r := (math.Float64frombits(b&(1<<52-1)|1023<<52) - math.Float64frombits(b&(1<<52-1<<45)|1023<<52)) * logTable[j][1]
-	p := r * (1 - r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5)))))
-	return float64(int(b>>52)-1023)*math.Ln2 + logTable[j][0] + p
+	t := &logTable[b>>45&127]
+	r := float64(b&(1<<45-1)) * 0x1p-52 * t[1] // m − c is exact: the low 45 bits of m
+	return float64(int(b>>52)-1023)*math.Ln2 + t[0] + r*(1-r*(1.0/2-r*(1.0/3-r*(1.0/4-r*(1.0/5)))))
 }
 
 // beatMarks returns for each gap (ending at event i+1) 1 when it is on the beat
