@@ -3,6 +3,7 @@ package timing
 import (
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -71,6 +72,32 @@ func TestAnalyzeEqualsItsParts(t *testing.T) {
 			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("%s, options %d (-parts +Analyze):\n%s", name, oi, diff)
 			}
+		}
+	}
+}
+
+// TestAnalyzeConcurrent: Analyze reuses pooled buffers; calls from many
+// goroutines on sequences of different sizes must give the results of
+// serial calls.
+func TestAnalyzeConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	var seqs [][]int64
+	for i := range 12 {
+		seqs = append(seqs, simBeacon(rng, twoSided, 60+30*float64(i), 0.2, 0.2, 200+i*700))
+	}
+	want := make([]Result, len(seqs))
+	for i, ts := range seqs {
+		want[i] = Analyze(ts, Options{})
+	}
+	got := make([]Result, len(seqs)*4)
+	var wg sync.WaitGroup
+	for j := range got {
+		wg.Go(func() { got[j] = Analyze(seqs[j%len(seqs)], Options{}) })
+	}
+	wg.Wait()
+	for j, r := range got {
+		if diff := cmp.Diff(want[j%len(seqs)], r); diff != "" {
+			t.Fatalf("call %d (-serial +concurrent):\n%s", j, diff)
 		}
 	}
 }

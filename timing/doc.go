@@ -104,7 +104,9 @@
 //
 // Cost: DetectPeriod is O(n) after an O(n) sortedness check (O(n log n) to
 // sort unsorted input) with a fixed-size histogram of 64 bins per octave;
-// Analyze adds the O(n log n) sorts of the gap summaries. Nothing is safe for
+// Analyze adds the order statistics of the gaps, found in O(n) by counting
+// the gaps into buckets of their bits (see Summarize), and shares one fold,
+// one set of gaps and pooled buffers between its parts. Nothing is safe for
 // concurrent mutation, but all functions are pure: concurrent calls on shared,
 // unmodified input are safe.
 package timing

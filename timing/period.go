@@ -305,7 +305,6 @@ func (h *gapBins) release() {
 	binPool.Put(buf)
 }
 
-
 // finish sorts the filled bins and computes their running counts and means.
 func (h *gapBins) finish() {
 	slices.Sort(h.idx)

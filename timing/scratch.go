@@ -27,8 +27,9 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// maxPooled is the largest sequence whose buffers go back to the pool:
-// about 170 bytes per event, so 20 MB at most are kept between calls.
+// maxPooled is the largest sequence whose buffers go back to the pool: at
+// most nine slices of 8 bytes per event, so under 10 MB are kept per pooled
+// scratch between calls (and the pool lets go of them at a collection).
 const maxPooled = 1 << 17
 
 func (sc *scratch) release() {
