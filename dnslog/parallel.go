@@ -221,11 +221,6 @@ func (r *Reader) fillQueue() {
 	for !p.inputEnd && len(p.queue) <= p.workers {
 		c := r.gather()
 		if c.nlines > 0 || c.tailErr != nil {
-			if len(p.queue) == cap(p.queue) {
-				// Slide the queue back to the start of its array rather
-				// than growing it.
-				p.queue = append(p.queue[:0:0], p.queue...)
-			}
 			p.queue = append(p.queue, c)
 			go r.decodeChunk(c)
 		} else {
