@@ -3,6 +3,7 @@ package timing
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,7 +85,7 @@ type Result struct {
 // Input is never modified. Cost: O(n) expected time (O(n log n) to sort
 // unsorted input; the order statistics of the gaps are found by counting,
 // see Summarize) and O(n) memory. The parts share one fold and one set of
-// gaps, and their buffers, up to 72 bytes per event, come from a pool and
+// gaps, and their buffers, up to 64 bytes per event, come from a pool and
 // go back to it for sequences of up to 2¹⁷ events. Analyze is safe for
 // concurrent use.
 func Analyze(times []int64, opts Options) Result {
@@ -94,7 +95,7 @@ func Analyze(times []int64, opts Options) Result {
 	ts := sortedCopy(times)
 	if tol := opts.foldTolerance(); tol > 0 && len(ts) > 1 {
 		// Fold writes into dst; never write into the caller's slice.
-		ts = foldSorted(sc.times[:0], ts, tol)
+		ts = foldSorted(slices.Grow(sc.times[:0], len(ts)), ts, tol)
 		sc.times = ts
 	}
 	r.Folded = len(ts)

@@ -217,9 +217,10 @@ func refineSplit(times []int64, b, a Period) int {
 // nil, are the gaps of times.
 func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float64) ([]float64, bool) {
 	n := len(times) - 1
-	marks := slices.Grow(sc.marks[:0], n)[:n]
+	// The summaries are done with sc.work by now: it holds the marks.
+	marks := slices.Grow(sc.work[:0], n)[:n]
 	y := slices.Grow(sc.logs[:0], n)[:n]
-	sc.marks, sc.logs = marks, y
+	sc.work, sc.logs = marks, y
 	cb := newComb(t, delta)
 	var sum, big float64
 	for i := range n {

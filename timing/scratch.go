@@ -8,9 +8,8 @@ import "sync"
 type scratch struct {
 	times []int64   // folded times
 	gaps  []float64 // their gaps
-	work  []float64 // reordered by summaries and selections
+	work  []float64 // reordered by summaries and selections, then the beat marks of the change search
 	inner []float64 // gaps inside sessions
-	marks []float64 // beat marks of the change search
 	logs  []float64 // log gaps of the change search
 
 	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
@@ -28,7 +27,7 @@ type scratch struct {
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // maxPooled is the largest sequence whose buffers go back to the pool: at
-// most nine slices of 8 bytes per event, so under 10 MB are kept per pooled
+// most eight slices of 8 bytes per event, so under 10 MB are kept per pooled
 // scratch between calls (and the pool lets go of them at a collection).
 const maxPooled = 1 << 17
 
