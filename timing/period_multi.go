@@ -233,7 +233,9 @@ func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float
 		v := approxLog(max(g, 1e-3))
 		y[i] = v
 		sum += v
-		big = max(big, math.Abs(v))
+		if a := math.Abs(v); a > big { // a branch, not max: no chain through big
+			big = a
+		}
 	}
 	return marks, logCUSUMBelowGate(y, sum, big)
 }
@@ -260,7 +262,9 @@ func logCUSUMBelowGate(y []float64, sum, big float64) bool {
 		d := v - mean
 		ss += d * d
 		run += d
-		best = max(best, math.Abs(run))
+		if a := math.Abs(run); a > best {
+			best = a
+		}
 	}
 	const u = 0x1p-53
 	const eps = logApproxErr
