@@ -27,11 +27,11 @@ import (
 // No goroutine outlives its chunk, so abandoning a Reader leaks nothing.
 //
 // Memory: at most Parallel+1 chunks are in flight (read and queued or
-// being decoded), plus the one being served and at most Parallel+1
-// consumed chunks kept for reuse, so at most 2×Parallel+3 chunk buffers
-// exist, each chunkBytes+bufSize (320 KiB) of input and its events (192
-// bytes each before names and answers). For the 60-byte lines of the
-// research format and Parallel=2 that is about 7 × 1.2 MB = 8 MB. A line
+// being decoded), plus the one being served and at most maxFree (2)
+// consumed chunks kept for reuse, so a Reader holds at most Parallel+4
+// chunk buffers, each chunkBytes+bufSize (320 KiB) of input and its events
+// (192 bytes each before names and answers). For the 60-byte lines of the
+// research format and Parallel=2 that is about 6 × 1.2 MB = 7 MB. A line
 // longer than chunkBytes makes its chunk buffer grow, up to about twice
 // MaxLineBytes; longer lines are skipped without being buffered,
 // as in sequential mode.
@@ -106,11 +106,25 @@ func (r *Reader) startParallel() {
 	r.par = p
 }
 
-// recycle keeps a consumed chunk's buffers for a later chunk.
+// maxFree is how many consumed chunks a Reader keeps for reuse: the
+// next chunk is gathered as soon as one is consumed, so one or two do.
+const maxFree = 2
+
+// recycle keeps a consumed chunk's buffers for a later chunk, or hands
+// them to chunkPool.
 func (p *parallelState) recycle(c *chunk) {
-	if len(p.free) <= p.workers {
+	if len(p.free) < maxFree {
 		p.free = append(p.free, c)
+		return
 	}
+	pool(c)
+}
+
+// pool puts c in chunkPool without what its events reference.
+func pool(c *chunk) {
+	clear(c.events)
+	*c = chunk{data: c.data[:0], events: c.events[:0], errs: c.errs[:0]}
+	chunkPool.Put(c)
 }
 
 // chunkPool keeps the buffers of the chunks of finished Readers, so that
@@ -125,9 +139,7 @@ func (p *parallelState) release() {
 		p.cur = nil
 	}
 	for i, c := range p.free {
-		clear(c.events) // drop references to names and answers
-		*c = chunk{data: c.data[:0], events: c.events[:0], errs: c.errs[:0]}
-		chunkPool.Put(c)
+		pool(c)
 		p.free[i] = nil
 	}
 	p.free = p.free[:0]

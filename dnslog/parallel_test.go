@@ -259,3 +259,25 @@ func TestParallelHugeLine(t *testing.T) {
 		t.Errorf("allocated %d MB for a 64 MB line", a>>20)
 	}
 }
+
+// TestParallelMemoryBound checks the chunk counts behind the documented
+// memory bound while a large input is read: at most Parallel+1 chunks in
+// flight and maxFree kept for reuse.
+func TestParallelMemoryBound(t *testing.T) {
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 4 << 10
+	in := genResearch(50000, false)
+	r := NewReader(strings.NewReader(in))
+	r.Parallel = 3
+	n, maxQueue, maxFreeSeen := 0, 0, 0
+	for _, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		maxQueue, maxFreeSeen = max(maxQueue, len(r.par.queue)), max(maxFreeSeen, len(r.par.free))
+	}
+	if n != 50000 || maxQueue > 4 || maxFreeSeen > maxFree {
+		t.Errorf("%d events; up to %d chunks queued (want ≤ 4), %d free (want ≤ %d)", n, maxQueue, maxFreeSeen, maxFree)
+	}
+}

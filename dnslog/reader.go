@@ -88,8 +88,9 @@ type Reader struct {
 	// In parallel mode Skipped and Errors account for a chunk when its
 	// first event is returned; the input is read a chunk at a time, so a
 	// slow source (a pipe being written) delivers events in bursts; and up
-	// to 2×Parallel+3 chunks are held with their events (about 1.2 MB per
-	// chunk of 60-byte lines). The zero value stays sequential for these
+	// to Parallel+4 chunks are held with their events (about 1.2 MB per
+	// chunk of 60-byte lines), per Reader: a MultiReader over many files
+	// holds that for each. The zero value stays sequential for these
 	// reasons: set Parallel to -1 for large files.
 	Parallel int
 	// CSVColumns maps lower-case CSV header names to the fields they
