@@ -222,9 +222,14 @@ func bestZone(times []int64, zones []*time.Location) (*time.Location, string) {
 	if len(zones) == 0 || len(times) == 0 {
 		return time.UTC, ""
 	}
+	var slots weekSlots
+	slots.count(times)
 	best, bestShare, utcShare := zones[0], -1.0, -1.0
 	for _, z := range zones {
-		share := businessShare(times, z)
+		share, ok := slots.businessShare(z)
+		if !ok {
+			share = businessShare(times, z)
+		}
 		if z == time.UTC || z.String() == "UTC" {
 			utcShare = share
 		}
@@ -265,6 +270,67 @@ func businessShare(times []int64, loc *time.Location) float64 {
 		return 0
 	}
 	return float64(in) / float64(n)
+}
+
+// weekSlots counts the times businessShare reads by their quarter hour of
+// the UTC week (Monday 00:00–00:15 is slot 0). Every zone offset in
+// DefaultZones is a whole number of quarter hours, and so are the bounds of
+// the working day, so for a zone whose offset does not change over the
+// times the share of business hours follows from the counts: one pass over
+// the times serves all the zones.
+type weekSlots struct {
+	cum            [weekQuarters + 1]int32 // cum[s]: times in slots before s
+	n              int
+	minSec, maxSec int64
+}
+
+const weekQuarters = 7 * 24 * 4
+
+// count fills s from the times businessShare reads (the same sample).
+func (s *weekSlots) count(times []int64) {
+	var hist [weekQuarters]int32
+	step := max(1, len(times)/4096)
+	s.minSec, s.maxSec = math.MaxInt64, math.MinInt64
+	for i := 0; i < len(times); i += step {
+		sec := floorDiv(times[i], 1e9)
+		s.minSec, s.maxSec = min(s.minSec, sec), max(s.maxSec, sec)
+		hist[floorMod(sec+3*86400, 7*86400)/900]++
+		s.n++
+	}
+	for i, c := range hist {
+		s.cum[i+1] = s.cum[i] + c
+	}
+}
+
+// businessShare returns the share of the counted times on Monday–Friday
+// 09:00–18:00 in loc, and false when the counts cannot tell: no times, an
+// offset that changes between the first and the last time, or one that is
+// not a whole number of quarter hours.
+func (s *weekSlots) businessShare(loc *time.Location) (float64, bool) {
+	if s.n == 0 {
+		return 0, false
+	}
+	t := time.Unix(s.minSec, 0).In(loc)
+	_, off := t.Zone()
+	if start, end := t.ZoneBounds(); off%900 != 0 || (!start.IsZero() && start.Unix() > s.minSec) || (!end.IsZero() && end.Unix() <= s.maxSec) {
+		return 0, false
+	}
+	// Local slot l holds UTC slot l − k.
+	k := off / 900
+	in := 0
+	for d := range 5 {
+		in += s.between(96*d+4*timing.BusinessStart-k, 4*(timing.BusinessEnd-timing.BusinessStart))
+	}
+	return float64(in) / float64(s.n), true
+}
+
+// between counts the times in the n slots from slot a (mod the week).
+func (s *weekSlots) between(a, n int) int {
+	a = int(floorMod(int64(a), weekQuarters))
+	if a+n <= weekQuarters {
+		return int(s.cum[a+n] - s.cum[a])
+	}
+	return int(s.cum[weekQuarters]-s.cum[a]) + int(s.cum[a+n-weekQuarters])
 }
 
 // zoneCache remembers the offset of one zone period of a location: the

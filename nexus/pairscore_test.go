@@ -114,9 +114,9 @@ func businessShareIn(times []int64, loc *time.Location) float64 {
 	return float64(in) / float64(n)
 }
 
-// businessShare gives exactly the share of per-time conversions, across
-// daylight-saving transitions, half-hour and quarter-hour zones, negative
-// Unix times and sub-second stamps.
+// businessShare and weekSlots.businessShare give exactly the share of
+// per-time conversions, across daylight-saving transitions, half-hour and
+// quarter-hour zones, negative Unix times and sub-second stamps.
 func TestBusinessShareMatchesTimeIn(t *testing.T) {
 	zones := slices.Clone(DefaultZones)
 	for _, name := range []string{"Asia/Kathmandu", "Pacific/Chatham", "America/St_Johns", "Europe/Dublin", "Africa/Casablanca"} {
@@ -128,6 +128,7 @@ func TestBusinessShareMatchesTimeIn(t *testing.T) {
 		t.Skip("no zone database")
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
+	fast, slow := 0, 0
 	starts := []int64{
 		time.Date(2026, 3, 27, 0, 0, 0, 0, time.UTC).UnixNano(),  // spring forward in Europe
 		time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).UnixNano(),  // fall back in America
@@ -146,11 +147,27 @@ func TestBusinessShareMatchesTimeIn(t *testing.T) {
 			}
 		}
 		slices.Sort(times)
+		var slots weekSlots
+		slots.count(times)
 		for _, z := range zones {
-			if got, want := businessShare(times, z), businessShareIn(times, z); got != want {
+			want := businessShareIn(times, z)
+			if got := businessShare(times, z); got != want {
 				t.Fatalf("trial %d, %s: businessShare = %v, want %v", trial, z, got, want)
 			}
+			if got, ok := slots.businessShare(z); ok {
+				fast++
+				if got != want {
+					t.Fatalf("trial %d, %s: weekSlots.businessShare = %v, want %v", trial, z, got, want)
+				}
+			} else {
+				slow++
+			}
 		}
+	}
+	// Both ways must have been tried: zones whose offset holds over the
+	// times, and zones that change it (or have odd offsets).
+	if fast < 100 || slow < 100 {
+		t.Errorf("weekSlots answered for %d zone/trial cases and declined %d; want both ≥ 100", fast, slow)
 	}
 }
 
