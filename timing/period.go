@@ -257,6 +257,7 @@ type gapBins struct {
 	cum   []float64 // cum[j]: gaps in the bins idx[:j]
 	mean  []float64 // mean[j]: mean gap of bin idx[j]
 	n     []float64 // n[j]: gaps in bin idx[j]
+	mn    []float64 // mn[j]: mean[j]·n[j]
 	short float64   // gaps below the histogram range (counted as off-beat)
 	long  float64   // gaps above it (neutral)
 	total float64
@@ -268,9 +269,9 @@ type gapBins struct {
 // the bins are taken zeroed from a pool and only the filled ones are cleared
 // on release.
 type binBuf struct {
-	cnt, sum     []float64 // all zero while pooled
-	idx          []int
-	cum, mean, n []float64
+	cnt, sum         []float64 // all zero while pooled
+	idx              []int
+	cum, mean, n, mn []float64
 }
 
 var binPool = sync.Pool{New: func() any { return new(binBuf) }}
@@ -287,7 +288,7 @@ func newGapBins(lo, hi float64) gapBins {
 		buf.cnt, buf.sum = make([]float64, m), make([]float64, m)
 	}
 	return gapBins{base: a, cnt: buf.cnt[:m], sum: buf.sum[:m], idx: buf.idx[:0],
-		cum: buf.cum[:0], mean: buf.mean[:0], n: buf.n[:0], buf: buf}
+		cum: buf.cum[:0], mean: buf.mean[:0], n: buf.n[:0], mn: buf.mn[:0], buf: buf}
 }
 
 // release clears the filled bins and returns the storage to the pool; h
@@ -300,20 +301,29 @@ func (h *gapBins) release() {
 	for _, i := range h.idx {
 		h.cnt[i], h.sum[i] = 0, 0
 	}
-	buf.idx, buf.cum, buf.mean, buf.n = h.idx, h.cum, h.mean, h.n
+	buf.idx, buf.cum, buf.mean, buf.n, buf.mn = h.idx, h.cum, h.mean, h.n, h.mn
 	*h = gapBins{}
 	binPool.Put(buf)
 }
 
-// finish sorts the filled bins and computes their running counts and means.
+// finish sorts the filled bins and computes their running counts, means
+// and the products mean·count that step sums.
+//
+// The means ascend with the bins (never strictly descend): the gaps of a
+// bin lie in [L, U), where L and U have few mantissa bits, so c·L and c·U
+// are exact and the rounded mean of c gaps lies in [L, U]. Hence x = mean/t
+// and its beat count never decrease along the bins, which step and score
+// rely on.
 func (h *gapBins) finish() {
 	slices.Sort(h.idx)
 	h.cum = append(h.cum, 0)
 	for _, i := range h.idx {
 		c := h.cnt[i]
 		h.cum = append(h.cum, h.cum[len(h.cum)-1]+c)
-		h.mean = append(h.mean, h.sum[i]/c)
+		m := h.sum[i] / c
+		h.mean = append(h.mean, m)
 		h.n = append(h.n, c)
+		h.mn = append(h.mn, m*c)
 	}
 }
 
@@ -392,6 +402,10 @@ func beatOf(x float64) (k, r float64) {
 const missPenalty = 0.1
 
 // score is the comb score of the histogram at period t (see Period.Score).
+//
+// The bins are visited in ascending order, so k never decreases (see
+// finish): it is found by counting, as in step, and the first bin of 16
+// beats or more ends the sum.
 func (h *gapBins) score(t float64) float64 {
 	if h.total == 0 {
 		return 0
@@ -399,13 +413,22 @@ func (h *gapBins) score(t float64) float64 {
 	a, b := h.between(t/2, (maxBeats-0.5)*t)
 	s := -h.short - h.cum[a] // bins before a hold gaps below t/2
 	inv := 1 / t
-	for j := a; j < b; j++ {
-		k, r := beatOf(h.mean[j] * inv)
+	mean, n := h.mean[a:b], h.n[a:b]
+	n = n[:len(mean)]
+	k := 0.0
+	for j := range mean {
+		x := mean[j] * inv
+		for x+0.5 >= k+1 {
+			k++
+		}
 		switch {
 		case k == 0:
-			s -= h.n[j]
+			s -= n[j]
 		case k < maxBeats:
-			s += h.n[j] * (1 - 12*r*r - missPenalty*(k-1))
+			r := x - k
+			s += n[j] * (1 - 12*r*r - missPenalty*(k-1))
+		default:
+			return s / h.total
 		}
 	}
 	return s / h.total
@@ -429,16 +452,46 @@ func (h *gapBins) refine(t float64, m *stepMemo) float64 {
 
 // step is one step of refine: Σ g / Σ k over the gaps within 0.3·√k of
 // the k-th multiple of t (ok false when there are none).
+//
+// The bins are visited in ascending order, so their beat counts k never
+// decrease (see finish). Those of one or two beats are tested one by one;
+// from three beats on the window 0.3·√k ≥ 0.52 covers every residual
+// (|r| ≤ ½), so each bin counts without a test until k reaches maxBeats,
+// after which none does: the same bins, summed in the same order, as
+// testing every bin of the range.
 func (h *gapBins) step(t float64) (float64, bool) {
 	var sg, sk float64
 	a, b := h.between(t/2, (maxBeats-0.5)*t)
 	inv := 1 / t
-	for j := a; j < b; j++ {
-		k, r := beatOf(h.mean[j] * inv)
-		if k >= 1 && k < maxBeats && r*r <= 0.09*k {
-			sg += h.mean[j] * h.n[j]
-			sk += h.n[j] * k
+	mean, n, mn := h.mean[a:b], h.n[a:b], h.mn[a:b]
+	n, mn = n[:len(mean)], mn[:len(mean)]
+	j := 0
+	// k is the beat count of bin j, int64(x + 0.5) as in beatOf, found by
+	// counting up while x + 0.5 ≥ k + 1 (cheaper than converting; x stays
+	// below 16.5 in the range).
+	k := 0.0
+	for ; j < len(mean); j++ {
+		x := mean[j] * inv
+		for x+0.5 >= k+1 {
+			k++
 		}
+		if k >= 3 {
+			break
+		}
+		if r := x - k; k >= 1 && r*r <= 0.09*k {
+			sg += mn[j]
+			sk += n[j] * k
+		}
+	}
+	for ; j < len(mean); j++ {
+		for mean[j]*inv+0.5 >= k+1 {
+			k++
+		}
+		if k >= maxBeats {
+			break
+		}
+		sg += mn[j]
+		sk += n[j] * k
 	}
 	if sk == 0 {
 		return 0, false
@@ -488,37 +541,58 @@ func (m *stepMemo) step(h *gapBins, t float64) (float64, bool) {
 // between returns the positions [a, b) in idx of the bins that can hold gaps
 // in [lo, hi]: every bin before a holds only gaps below lo, every bin from b
 // on only gaps above hi.
+//
+// Few bins are scanned from both ends (most seeds drop only a few at each
+// end); many are searched by bisection.
 func (h *gapBins) between(lo, hi float64) (int, int) {
-	key := func(v float64) int {
-		k := binKey(v)
-		if k < h.base {
-			return -1
+	kl, kh := h.keyOf(lo), h.keyOf(hi)
+	idx := h.idx
+	if len(idx) <= 32 {
+		a := 0
+		for a < len(idx) && idx[a] < kl {
+			a++
 		}
-		return int(min(k-h.base, uint64(len(h.cnt))))
+		b := len(idx)
+		for b > a && idx[b-1] > kh {
+			b--
+		}
+		return a, b
 	}
-	a, _ := slices.BinarySearch(h.idx, key(lo))
-	b, found := slices.BinarySearch(h.idx, key(hi))
+	a, _ := slices.BinarySearch(idx, kl)
+	b, found := slices.BinarySearch(idx, kh)
 	if found {
 		b++
 	}
 	return a, b
 }
 
-// quantile returns the q-quantile of the binned gaps (bin means).
-func (h *gapBins) quantile(q float64) float64 {
-	var n float64
-	for _, i := range h.idx {
-		n += h.cnt[i]
+// keyOf is the bin of a value v in the histogram: -1 below it, len(h.cnt)
+// above it.
+func (h *gapBins) keyOf(v float64) int {
+	k := binKey(v)
+	if k < h.base {
+		return -1
 	}
-	target := q * n
-	var c float64
-	for _, i := range h.idx {
-		c += h.cnt[i]
-		if c >= target {
-			return h.sum[i] / h.cnt[i]
+	return int(min(k-h.base, uint64(len(h.cnt))))
+}
+
+// quantiles calls fn with the q-quantile of the binned gaps (the mean of
+// the first bin whose running count reaches q times the total, 0 if none)
+// for q = 0.05, 0.15, …, 0.95, in one pass over the running counts.
+func (h *gapBins) quantiles(fn func(float64)) {
+	total := h.cum[len(h.cum)-1]
+	j := 0
+	for q := 0.05; q < 1; q += 0.1 {
+		target := q * total
+		for j < len(h.mean) && h.cum[j+1] < target {
+			j++
 		}
+		if j == len(h.mean) {
+			fn(0)
+			continue
+		}
+		fn(h.mean[j])
 	}
-	return 0
 }
 
 // mode returns the centre of the densest window of ±8 bins (about ±12 %).
@@ -570,9 +644,14 @@ func (h *gapBins) search(lo, hi float64) (float64, bool) {
 		}
 	}
 	add(h.mode())
-	for q := 0.05; q < 1; q += 0.1 {
-		add(h.quantile(q))
-	}
+	last := math.NaN()
+	h.quantiles(func(c float64) {
+		// The same c again would only meet its own seeds.
+		if c != last {
+			add(c)
+			last = c
+		}
+	})
 	type cand struct{ t, s float64 }
 	var cands [len(seeds)]cand
 	nc := 0
