@@ -1,11 +1,8 @@
 package timing
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -118,7 +115,10 @@ func Analyze(times []int64, opts Options) Result {
 	r.Period = Period{P: 1}
 	r.Periods = []Period{r.Period}
 	if r.Insufficient {
-		r.Evidence = append(r.Evidence, fmt.Sprintf("insufficient data: %d events after folding (%d needed)", len(ts), MinPeriodEvents))
+		l := &sc.lines
+		l.reset()
+		l.str("insufficient data: ").int(len(ts)).str(" events after folding (").int(MinPeriodEvents).str(" needed)").end()
+		r.Evidence = l.to(nil)
 		return r
 	}
 	r.Periods = sc.detectPeriods(ts, gaps, opts.Period)
@@ -127,7 +127,7 @@ func Analyze(times []int64, opts Options) Result {
 	if ttl := opts.TTL.Seconds(); r.Period.OK && ttl > 0 {
 		r.TTLRatio = r.Period.Seconds / ttl
 	}
-	r.Evidence = r.evidence(opts)
+	r.Evidence = r.evidence(opts, &sc.lines)
 	return r
 }
 
@@ -138,100 +138,59 @@ func (o Options) foldTolerance() time.Duration {
 	return o.FoldTolerance
 }
 
-// evidence writes the findings of r as lines.
-func (r *Result) evidence(opts Options) []string {
-	var ev []string
-	add := func(format string, a ...any) { ev = append(ev, fmt.Sprintf(format, a...)) }
+// evidence writes the findings of r as lines, in l (reset first).
+func (r *Result) evidence(opts Options, l *lines) []string {
+	l.reset()
 	if d := r.N - r.Folded; d > 0 {
-		add("%s events folded into %s (tolerance %s)", groupInt(r.N), groupInt(r.Folded), opts.foldTolerance())
+		l.groupInt(r.N).str(" events folded into ").groupInt(r.Folded).str(" (tolerance ").dur(opts.foldTolerance()).str(")").end()
 	}
 	for i, p := range r.Periods {
 		if !p.OK {
-			add("no period found")
+			l.str("no period found").end()
 			continue
 		}
-		label := "period"
 		if i > 0 {
-			label = "further period"
+			l.str("further ")
 		}
-		add("%s %s s ± %s %%, p = %s, %s beats, %s %% missed, jitter %s %%",
-			label, groupFloat(p.Seconds), fmtFig(100*p.RelErr), fmtP(p.P), groupInt(p.Beats),
-			fmtFig(100*p.MissedFrac), fmtFig(100*p.Jitter))
+		l.str("period ").groupFloat(p.Seconds).str(" s ± ").fig(100 * p.RelErr).str(" %, p = ").p(p.P).
+			str(", ").groupInt(p.Beats).str(" beats, ").fig(100 * p.MissedFrac).str(" % missed, jitter ").
+			fig(100 * p.Jitter).str(" %").end()
 		if p.Extra > 0 {
-			add("%s events off the %s s beat, beat lost %d times", groupInt(p.Extra), groupFloat(p.Seconds), p.Breaks)
+			l.groupInt(p.Extra).str(" events off the ").groupFloat(p.Seconds).str(" s beat, beat lost ").
+				int(p.Breaks).str(" times").end()
 		}
 	}
 	if r.Changed {
-		add("period changed from %s s to %s s at %s (event %d)", groupFloat(r.Change.Before.Seconds),
-			groupFloat(r.Change.After.Seconds), time.Unix(0, r.Change.At).UTC().Format(time.RFC3339), r.Change.Index)
+		l.str("period changed from ").groupFloat(r.Change.Before.Seconds).str(" s to ").
+			groupFloat(r.Change.After.Seconds).str(" s at ")
+		l.buf = time.Unix(0, r.Change.At).UTC().AppendFormat(l.buf, time.RFC3339)
+		l.str(" (event ").int(r.Change.Index).str(")").end()
 	}
 	if r.Gaps.N > 0 {
-		add("gaps: median %s s, CV %s, MAD/median %s, Bowley skew %s", groupFloat(r.Gaps.Median),
-			fmtFig(r.Gaps.CV), fmtFig(r.Gaps.MADRatio), fmtFig(r.Gaps.Bowley))
+		l.str("gaps: median ").groupFloat(r.Gaps.Median).str(" s, CV ").fig(r.Gaps.CV).str(", MAD/median ").
+			fig(r.Gaps.MADRatio).str(", Bowley skew ").fig(r.Gaps.Bowley).end()
 	}
 	if r.TTLRatio >= 0.95 && r.TTLRatio <= 1.25 {
-		add("period %s s is %s × the cache TTL %s: it may be cache expiry, not a timer",
-			groupFloat(r.Period.Seconds), fmtFig(r.TTLRatio), opts.TTL)
+		l.str("period ").groupFloat(r.Period.Seconds).str(" s is ").fig(r.TTLRatio).str(" × the cache TTL ").
+			dur(opts.TTL).str(": it may be cache expiry, not a timer").end()
 	}
-	ev = append(ev, r.Cache.Evidence...)
+	for _, e := range r.Cache.Evidence {
+		l.str(e).end()
+	}
 	loc := r.Rhythm.Location
-	add("%s %% of events on weekdays %02d–%02d %s, %s %% at night (00–%02d), %s %% on weekends",
-		fmtFig(100*r.Rhythm.Business), BusinessStart, BusinessEnd, loc, fmtFig(100*r.Rhythm.Night), NightEnd,
-		fmtFig(100*r.Rhythm.Weekend))
+	l.fig(100 * r.Rhythm.Business).str(" % of events on weekdays ").int2(BusinessStart).str("–").int2(BusinessEnd).
+		str(" ").str(loc).str(", ").fig(100 * r.Rhythm.Night).str(" % at night (00–").int2(NightEnd).str("), ").
+		fig(100 * r.Rhythm.Weekend).str(" % on weekends").end()
 	if d := r.Rhythm.Day; d.N > 0 {
 		ph := time.Duration(d.Phase * float64(time.Second))
-		add("daily rhythm: mean time %02d:%02d %s, R = %s, Rayleigh p = %s", int(ph.Hours())%24, int(ph.Minutes())%60,
-			loc, fmtFig(d.R), fmtP(d.P))
+		l.str("daily rhythm: mean time ").int2(int(ph.Hours()) % 24).str(":").int2(int(ph.Minutes()) % 60).
+			str(" ").str(loc).str(", R = ").fig(d.R).str(", Rayleigh p = ").p(d.P).end()
 	}
 	pe := r.Persistence
-	add("active on %d of %d days (longest run %d days), %d of %d hours", pe.ActiveDays, pe.Days, pe.LongestRun,
-		pe.ActiveHours, pe.Hours)
-	add("%d sessions (idle %s) covering %s %% of the span; burstiness %s, memory %s", r.Sessions.Count,
-		r.Sessions.Idle, fmtFig(100*r.Sessions.Active), fmtFig(r.Burstiness), fmtFig(r.Memory))
-	return ev
-}
-
-// fmtFig prints a figure with two significant digits (at least the units).
-func fmtFig(v float64) string {
-	if math.Abs(v) >= 10 {
-		return groupFloat(v)
-	}
-	return strconv.FormatFloat(v, 'g', 2, 64)
-}
-
-// fmtP prints a p-value with one significant digit below 0.01.
-func fmtP(p float64) string {
-	if p < 0.01 {
-		return strconv.FormatFloat(p, 'g', 1, 64)
-	}
-	return strconv.FormatFloat(p, 'f', 2, 64)
-}
-
-// groupFloat rounds to an integer and groups thousands: 3611.6 → "3,612";
-// values below 10 keep one decimal.
-func groupFloat(v float64) string {
-	if math.Abs(v) < 10 {
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	if math.Abs(v) >= 1e18 {
-		return strconv.FormatFloat(v, 'g', 3, 64)
-	}
-	return groupInt(int(math.Round(v)))
-}
-
-func groupInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	l.str("active on ").int(pe.ActiveDays).str(" of ").int(pe.Days).str(" days (longest run ").int(pe.LongestRun).
+		str(" days), ").int(pe.ActiveHours).str(" of ").int(pe.Hours).str(" hours").end()
+	l.int(r.Sessions.Count).str(" sessions (idle ").dur(r.Sessions.Idle).str(") covering ").
+		fig(100 * r.Sessions.Active).str(" % of the span; burstiness ").fig(r.Burstiness).str(", memory ").
+		fig(r.Memory).end()
+	return l.to(make([]string, 0, len(l.ends)))
 }

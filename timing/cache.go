@@ -1,7 +1,6 @@
 package timing
 
 import (
-	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -93,6 +92,13 @@ func cacheFloorRank(n int) int { return max(1, (n+99)/100) - 1 }
 // counts and leaves gaps as they are.
 func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) Cache {
 	c := Cache{TTL: ttl, P: 1}
+	var l *lines
+	if sc != nil {
+		l = &sc.lines
+	} else {
+		l = new(lines)
+	}
+	l.reset()
 	c.Gaps = len(gaps)
 	if c.Gaps == 0 {
 		c.Evidence = append(c.Evidence, "no gaps to test for a cache floor")
@@ -112,21 +118,24 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) 
 		c.Estimated = true
 		c.TTL = time.Duration(math.Floor(math.Min(c.Floor, 1e9))) * time.Second
 		if c.TTL < CacheMinTTL {
-			c.Evidence = append(c.Evidence, fmt.Sprintf("no cache floor: %s of gaps are under %s, below the smallest TTL tested (%s)",
-				cachePct(float64(k)/float64(c.Gaps)), cacheSecs(c.Floor), cacheSecs(CacheMinTTL.Seconds())))
+			l.str("no cache floor: ").pct(float64(k) / float64(c.Gaps)).str(" of gaps are under ").secs(c.Floor).
+				str(", below the smallest TTL tested (").secs(CacheMinTTL.Seconds()).str(")").end()
+			c.Evidence = l.to(nil)
 			c.TTL = 0
 			return c
 		}
 	}
 	if c.Gaps < CacheMinGaps {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("too few gaps (%d) to test a cache floor", c.Gaps))
+		l.str("too few gaps (").int(c.Gaps).str(") to test a cache floor").end()
+		c.Evidence = l.to(nil)
 		return c
 	}
 	T := c.TTL.Seconds()
 	c.Tolerance = math.Max(1, 0.02*T)
 	L := T - c.Tolerance
 	if L <= 0 {
-		c.Evidence = append(c.Evidence, fmt.Sprintf("TTL %s too short to test a cache floor", cacheSecs(T)))
+		l.str("TTL ").secs(T).str(" too short to test a cache floor").end()
+		c.Evidence = l.to(nil)
 		return c
 	}
 	if sc != nil {
@@ -192,36 +201,34 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) 
 	if c.Estimated {
 		what = "estimated"
 	}
-	floor := fmt.Sprintf("%d of %d gaps below %s (%s TTL %s), %s in [%s, %s) with median residual %s, floor test p = %.2g",
-		c.BelowTTL, c.Gaps, cacheSecs(L), what, cacheSecs(T), cachePct(float64(c.NearTTL)/float64(c.Gaps)), cacheSecs(L), cacheSecs(2*L), cacheSecs(c.Residual), c.P)
-	act := fmt.Sprintf("%d session(s) (idle > %s) cover %s of the span", c.Sessions, cacheSecs(idle.Seconds()), cachePct(c.Active))
+	floor := func() {
+		l.int(c.BelowTTL).str(" of ").int(c.Gaps).str(" gaps below ").secs(L).str(" (").str(what).str(" TTL ").secs(T).
+			str("), ").pct(float64(c.NearTTL)/float64(c.Gaps)).str(" in [").secs(L).str(", ").secs(2*L).
+			str(") with median residual ").secs(c.Residual).str(", floor test p = ").float(c.P, 'g', 2)
+	}
+	act := func() {
+		l.int(c.Sessions).str(" session(s) (idle > ").secs(idle.Seconds()).str(") cover ").pct(c.Active).str(" of the span")
+	}
 	switch {
 	case c.Gated:
-		c.Evidence = append(c.Evidence, "gaps gated by a cache: "+floor, "regular only inside activity: "+act)
+		l.str("gaps gated by a cache: ")
+		floor()
+		l.end()
+		l.str("regular only inside activity: ")
+		act()
+		l.end()
 	case c.Floored:
-		c.Evidence = append(c.Evidence, "gap floor like a cache: "+floor, "but activity is continuous: "+act)
+		l.str("gap floor like a cache: ")
+		floor()
+		l.end()
+		l.str("but activity is continuous: ")
+		act()
+		l.end()
 	default:
-		c.Evidence = append(c.Evidence, "no cache floor: "+floor)
+		l.str("no cache floor: ")
+		floor()
+		l.end()
 	}
+	c.Evidence = l.to(make([]string, 0, len(l.ends)))
 	return c
 }
-
-// cacheSecs formats seconds for evidence lines: "300 s", "1.5 s", "30 min", "2.5 h".
-func cacheSecs(s float64) string {
-	a := math.Abs(s)
-	switch {
-	case a >= 2*86400:
-		return fmt.Sprintf("%.3g d", s/86400)
-	case a >= 2*3600:
-		return fmt.Sprintf("%.3g h", s/3600)
-	case a >= 10*60:
-		return fmt.Sprintf("%.3g min", s/60)
-	case a >= 10:
-		return fmt.Sprintf("%.0f s", s)
-	default:
-		return fmt.Sprintf("%.2g s", s)
-	}
-}
-
-// pct formats a share as a whole percentage: "63 %".
-func cachePct(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) }

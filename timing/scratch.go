@@ -22,6 +22,8 @@ type scratch struct {
 
 	sessions              []Session
 	events, durs, between []float64
+
+	lines lines // evidence text
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
