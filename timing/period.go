@@ -777,10 +777,15 @@ func walkBeats(times []int64, gaps []float64, t, delta float64, off []int64) (Pe
 		p.Start = times[0]
 		p.Beats = 1
 		var sg, sk, sabs float64
+		// inv[k] is 1/(t·√k): a multiplication per beat, not a division.
+		var inv [maxBeats]float64
+		for k := 1; k < maxBeats; k++ {
+			inv[k] = 1 / (t * sqrtBeats[k])
+		}
 		accept := func(i int, k, g float64) {
 			sg += g
 			sk += k
-			sabs += math.Abs(g-k*t) / (t * sqrtBeats[int(k)])
+			sabs += math.Abs(g-k*t) * inv[int(k)]
 			p.Missed += int(k) - 1
 			p.Beats++
 			p.End = times[i]

@@ -53,7 +53,7 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			night++
 		}
 		minute := lt.sod / 60
-		rest := float64(lt.sod-minute*60) + float64(lt.nsec)/1e9
+		rest := float64(lt.sod-minute*60) + float64(lt.nsec)*1e-9
 		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
 		day.addUnit(dc, ds)
 		wk := int64(wd)*1440 + minute

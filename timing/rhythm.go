@@ -91,11 +91,12 @@ var weekTrig = sync.OnceValue(func() *[weekSteps][2]float64 {
 })
 
 // rotate returns cos and sin of θ + δ from those of θ, for |δ| ≤ 0.005 rad,
-// by the Taylor series of cos δ and sin δ to δ⁵ (truncation below 2e-17).
+// by the Taylor series of cos δ and sin δ to δ⁵ (truncation below 2e-17),
+// with the factorials as reciprocals: multiplications, not divisions.
 func rotate(cos, sin, d float64) (float64, float64) {
 	d2 := d * d
-	cd := 1 - d2/2 + d2*d2/24
-	sd := d * (1 - d2/6 + d2*d2/120)
+	cd := 1 - d2*(1.0/2) + d2*d2*(1.0/24)
+	sd := d * (1 - d2*(1.0/6) + d2*d2*(1.0/120))
 	return cos*cd - sin*sd, sin*cd + cos*sd
 }
 
@@ -201,7 +202,7 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 		// Phases from the minute table and a small rotation: the same
 		// value as Sincos to within 1e-16, at a fraction of the cost.
 		minute := lt.sod / 60
-		rest := float64(lt.sod-minute*60) + float64(lt.nsec)/1e9 // seconds into the minute
+		rest := float64(lt.sod-minute*60) + float64(lt.nsec)*1e-9 // seconds into the minute
 		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
 		day.addUnit(dc, ds)
 		wk := int64(wd)*1440 + minute
