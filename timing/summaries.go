@@ -32,6 +32,10 @@ func (sc *scratch) gapSummaries(times []int64, gaps []float64, idle time.Duratio
 		}
 	}
 	sc.inner = in
+	if len(in) == len(gaps) {
+		// No gap ends a session: the same values in the same order.
+		return all, all
+	}
 	inner, sc.work = SummarizeWith(sc.work, in)
 	return all, inner
 }
