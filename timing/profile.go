@@ -54,10 +54,10 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 		}
 		minute := lt.sod / 60
 		rest := float64(lt.sod-minute*60) + float64(lt.nsec)*1e-9
-		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
+		dc, ds := rotate(tab.day[minute][0], tab.day[minute][1], rest*(2*math.Pi/86400))
 		day.addUnit(dc, ds)
 		wk := int64(wd)*1440 + minute
-		wc, ws := rotate(tab[wk][0], tab[wk][1], rest*(2*math.Pi/604800))
+		wc, ws := rotate(tab.week[wk][0], tab.week[wk][1], rest*(2*math.Pi/604800))
 		week.addUnit(wc, ws)
 		// Persistence.
 		d := lt.civilDay()

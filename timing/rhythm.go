@@ -80,14 +80,24 @@ func (a *circleAcc) addUnit(cos, sin float64) {
 // weekSteps is the resolution of weekTrig: one step per minute of the week.
 const weekSteps = 7 * 24 * 60
 
-// weekTrig holds cos and sin of 2π·k/weekSteps. Minute k of the day is
-// entry 7k, so the table serves the day circle too.
-var weekTrig = sync.OnceValue(func() *[weekSteps][2]float64 {
-	var t [weekSteps][2]float64
-	for k := range t {
-		t[k][1], t[k][0] = math.Sincos(2 * math.Pi * float64(k) / weekSteps)
+// trigTables holds cos and sin of 2π·k/weekSteps for each minute k of the
+// week, and for each minute m of the day the same values as week entry 7m
+// (the same angle), copied into a table of their own: 23 KB that stay in
+// the first-level cache, where entries 7 apart in the week's 160 KB do not.
+type trigTables struct {
+	week [weekSteps][2]float64
+	day  [weekSteps / 7][2]float64
+}
+
+var weekTrig = sync.OnceValue(func() *trigTables {
+	t := new(trigTables)
+	for k := range t.week {
+		t.week[k][1], t.week[k][0] = math.Sincos(2 * math.Pi * float64(k) / weekSteps)
 	}
-	return &t
+	for m := range t.day {
+		t.day[m] = t.week[7*m]
+	}
+	return t
 })
 
 // rotate returns cos and sin of θ + δ from those of θ, for |δ| ≤ 0.005 rad,
@@ -174,7 +184,7 @@ type Rhythm struct {
 //
 // in [0, 1]: 0 when every event falls in one hour, 1 for a flat profile.
 // Order of times does not matter. The work is O(n) with no allocation
-// (the first call in a process builds a shared 160 KB table of cosines).
+// (the first call in a process builds shared tables of cosines, 184 KB).
 func RhythmOf(times []int64, loc *time.Location) Rhythm {
 	if loc == nil {
 		loc = time.UTC
@@ -203,10 +213,10 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 		// value as Sincos to within 1e-16, at a fraction of the cost.
 		minute := lt.sod / 60
 		rest := float64(lt.sod-minute*60) + float64(lt.nsec)*1e-9 // seconds into the minute
-		dc, ds := rotate(tab[7*minute][0], tab[7*minute][1], rest*(2*math.Pi/86400))
+		dc, ds := rotate(tab.day[minute][0], tab.day[minute][1], rest*(2*math.Pi/86400))
 		day.addUnit(dc, ds)
 		wk := int64(wd)*1440 + minute
-		wc, ws := rotate(tab[wk][0], tab[wk][1], rest*(2*math.Pi/604800))
+		wc, ws := rotate(tab.week[wk][0], tab.week[wk][1], rest*(2*math.Pi/604800))
 		week.addUnit(wc, ws)
 	}
 	r.Day = day.circle(86400)
@@ -224,17 +234,32 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 	return r
 }
 
-// entropy is −Σ p ln p / ln len(counts).
+// entropy is −Σ p ln p / ln len(counts). The term p ln p of a small count
+// is computed once and reused for its repeats (most counts of a short
+// sequence are 1 or 2): the same terms, summed in the same order.
 func entropy(counts []int, n int) float64 {
 	if n == 0 {
 		return 0
 	}
 	var h float64
+	var small [16]float64 // p ln p of count c, when nonzero
 	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / float64(n)
-			h -= p * math.Log(p)
+		if c <= 0 {
+			continue
 		}
+		if c < len(small) {
+			if small[c] == 0 {
+				p := float64(c) / float64(n)
+				small[c] = p * math.Log(p)
+				if small[c] == 0 { // p = 1: recompute each time (once at most)
+					continue
+				}
+			}
+			h -= small[c]
+			continue
+		}
+		p := float64(c) / float64(n)
+		h -= p * math.Log(p)
 	}
 	return clamp(h/math.Log(float64(len(counts))), 0, 1)
 }
