@@ -139,17 +139,19 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) 
 		return c
 	}
 	if sc != nil {
+		// Counted without branches, which the processor cannot predict
+		// when the gaps straddle 2L: g < v exactly when g − v, never a
+		// zero unless g = v, has its sign bit set.
+		var below, under2, under15 uint64
+		l2, l15 := 2*L, 1.5*L
 		for _, g := range gaps {
-			switch {
-			case g < L:
-				c.BelowTTL++
-			case g < 2*L:
-				if g < 1.5*L {
-					c.LowerHalf++
-				}
-				c.NearTTL++
-			}
+			below += math.Float64bits(g-L) >> 63
+			under2 += math.Float64bits(g-l2) >> 63
+			under15 += math.Float64bits(g-l15) >> 63
 		}
+		c.BelowTTL = int(below)
+		c.NearTTL = int(under2 - below)
+		c.LowerHalf = int(under15 - below)
 		// The near gaps are the order statistics of ranks BelowTTL to
 		// BelowTTL+NearTTL−1 of all gaps.
 		if c.NearTTL > 0 {
