@@ -67,6 +67,6 @@ func ExampleBuild() {
 		fmt.Printf("%s %s: %d events, %s (best period %.0f s, q = %.2g)\n", j.Client, j.Domain, j.Events, j.Verdict, j.Period, j.Q)
 	}
 	// Output:
-	// 192.0.2.10 example.net: 288 events, beacon (best period 300 s, q = 2.2e-223)
+	// 192.0.2.10 example.net: 288 events, beacon (best period 300 s, q = 9.7e-214)
 	// 192.0.2.20 example.org: 60 events, aperiodic (best period 298 s, q = 1)
 }
