@@ -631,15 +631,42 @@ func (h *gapBins) search(lo, hi float64) (float64, bool) {
 	var seeds [3 * 11]float64
 	ns := 0
 	add := func(c float64) {
-	next:
-		for d := 1.0; d <= 3; d++ {
-			v := c / d
-			for _, o := range seeds[:ns] {
-				if math.Abs(o-v) <= 0.005*v {
-					continue next // refines to the same fixed point
+		// c, c/2 and c/3 are each dropped when within 0.5 % of a seed
+		// already taken (they refine to the same fixed point). For a
+		// normal c > 0 they lie too far apart to drop one another, so one
+		// pass over the seeds tests all three.
+		if !(c >= 0x1p-1000) {
+		next:
+			for d := 1.0; d <= 3; d++ {
+				v := c / d
+				for _, o := range seeds[:ns] {
+					if math.Abs(o-v) <= 0.005*v {
+						continue next
+					}
 				}
+				seeds[ns] = v
+				ns++
 			}
-			seeds[ns] = v
+			return
+		}
+		v1, v2, v3 := c, c/2, c/3
+		e1, e2, e3 := 0.005*v1, 0.005*v2, 0.005*v3
+		var near1, near2, near3 bool
+		for _, o := range seeds[:ns] {
+			near1 = near1 || math.Abs(o-v1) <= e1
+			near2 = near2 || math.Abs(o-v2) <= e2
+			near3 = near3 || math.Abs(o-v3) <= e3
+		}
+		if !near1 {
+			seeds[ns] = v1
+			ns++
+		}
+		if !near2 {
+			seeds[ns] = v2
+			ns++
+		}
+		if !near3 {
+			seeds[ns] = v3
 			ns++
 		}
 	}
