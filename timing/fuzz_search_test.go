@@ -1,0 +1,259 @@
+package timing
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+)
+
+// Reference forms of the period search's parts: each bin tested on its
+// own, as the definitions read. The search's own forms use that the bin
+// means ascend (see gapBins.finish); these do not.
+
+func refStep(h *gapBins, t float64) (float64, bool) {
+	var sg, sk float64
+	a, b := refBetween(h, t/2, (maxBeats-0.5)*t)
+	inv := 1 / t
+	for j := a; j < b; j++ {
+		k, r := beatOf(h.mean[j] * inv)
+		if k >= 1 && k < maxBeats && r*r <= 0.09*k {
+			sg += h.mean[j] * h.n[j]
+			sk += h.n[j] * k
+		}
+	}
+	if sk == 0 {
+		return 0, false
+	}
+	return sg / sk, true
+}
+
+func refScore(h *gapBins, t float64) float64 {
+	if h.total == 0 {
+		return 0
+	}
+	a, b := refBetween(h, t/2, (maxBeats-0.5)*t)
+	s := -h.short - h.cum[a]
+	inv := 1 / t
+	for j := a; j < b; j++ {
+		k, r := beatOf(h.mean[j] * inv)
+		switch {
+		case k == 0:
+			s -= h.n[j]
+		case k < maxBeats:
+			s += h.n[j] * (1 - 12*r*r - missPenalty*(k-1))
+		}
+	}
+	return s / h.total
+}
+
+func refBetween(h *gapBins, lo, hi float64) (int, int) {
+	a, _ := slices.BinarySearch(h.idx, h.keyOf(lo))
+	b, found := slices.BinarySearch(h.idx, h.keyOf(hi))
+	if found {
+		b++
+	}
+	return a, b
+}
+
+func refQuantile(h *gapBins, q float64) float64 {
+	var n float64
+	for _, i := range h.idx {
+		n += h.cnt[i]
+	}
+	target := q * n
+	var c float64
+	for _, i := range h.idx {
+		c += h.cnt[i]
+		if c >= target {
+			return h.sum[i] / h.cnt[i]
+		}
+	}
+	return 0
+}
+
+// refSeeds are the seeds of gapBins.search, each tested against all taken.
+func refSeeds(h *gapBins) []float64 {
+	var seeds []float64
+	add := func(c float64) {
+	next:
+		for d := 1.0; d <= 3; d++ {
+			v := c / d
+			for _, o := range seeds {
+				if math.Abs(o-v) <= 0.005*v {
+					continue next
+				}
+			}
+			seeds = append(seeds, v)
+		}
+	}
+	add(h.mode())
+	for q := 0.05; q < 1; q += 0.1 {
+		add(refQuantile(h, q))
+	}
+	return seeds
+}
+
+// refSearch is gapBins.search with the reference parts and no memo.
+func refSearch(h *gapBins, lo, hi float64) (float64, bool) {
+	if len(h.idx) == 0 {
+		return 0, false
+	}
+	type cand struct{ t, s float64 }
+	var cands []cand
+	bestS := math.Inf(-1)
+	for _, c := range refSeeds(h) {
+		if !(c >= lo/1.5 && c <= hi*1.5) {
+			continue
+		}
+		t := c
+		for range 5 {
+			nt, ok := refStep(h, t)
+			if !ok {
+				break
+			}
+			if math.Abs(nt-t) <= 1e-7*t {
+				t = nt
+				break
+			}
+			t = nt
+		}
+		if !(t >= lo && t <= hi) || slices.ContainsFunc(cands, func(o cand) bool { return math.Abs(o.t-t) <= 1e-6*t }) {
+			continue
+		}
+		s := refScore(h, t)
+		cands = append(cands, cand{t, s})
+		bestS = math.Max(bestS, s)
+	}
+	if len(cands) == 0 {
+		return 0, false
+	}
+	t := 0.0
+	for _, c := range cands {
+		if c.s >= bestS-0.03 && c.t > t {
+			t = c.t
+		}
+	}
+	return t, true
+}
+
+// fuzzGapTimes turns fuzz bytes into sorted times: byte 0 picks a base
+// period (2⁰…2¹⁵ s) and the rest, two bytes a gap, give gaps of 1 to 16
+// periods with a relative jitter of up to ±50 %, or, for high first
+// bytes, arbitrary gaps of up to 2¹⁶ s.
+func fuzzGapTimes(data []byte) []int64 {
+	if len(data) < 3 {
+		return nil
+	}
+	base := math.Ldexp(1, int(data[0]%16))
+	ts := []int64{1_700_000_000e9}
+	for d := data[1:]; len(d) >= 2 && len(ts) < 4096; d = d[2:] {
+		u := binary.LittleEndian.Uint16(d)
+		var g float64
+		if u>>15 == 0 {
+			k := float64(1 + u>>11&15)
+			g = base * (k + (float64(u&2047)/2047-0.5)*0.5*math.Sqrt(k))
+		} else {
+			g = float64(u & 0x7fff)
+		}
+		ts = append(ts, ts[len(ts)-1]+int64(math.Max(g, 0)*1e9))
+	}
+	return ts
+}
+
+// FuzzPeriodSearch: the search's step, score, range, quantiles, seeds and
+// whole search equal their reference forms bit for bit, on the three
+// histograms of arbitrary gap sequences, at the seeds and at periods
+// around each bin's multiples.
+func FuzzPeriodSearch(f *testing.F) {
+	f.Fuzz(fuzzPeriodSearchBody)
+}
+
+func fuzzPeriodSearchBody(t *testing.T, data []byte) {
+	ts := fuzzGapTimes(data)
+	if len(ts) < MinPeriodEvents {
+		return
+	}
+	span := secondsBetween(ts[0], ts[len(ts)-1])
+	lo, hi := 1.0, span/2
+	if !(hi >= lo) {
+		return
+	}
+	gaps := Gaps(nil, ts)
+	all, odd, even := binGaps(ts, gaps, lo, hi)
+	defer all.release()
+	defer odd.release()
+	defer even.release()
+	for name, h := range map[string]*gapBins{"all": &all, "odd": &odd, "even": &even} {
+		for i := 1; i < len(h.mean); i++ {
+			if h.mean[i] < h.mean[i-1] {
+				t.Fatalf("%s: bin means descend at %d: %v", name, i, h.mean)
+			}
+		}
+		var qs []float64
+		h.quantiles(func(c float64) { qs = append(qs, c) })
+		j := 0
+		for q := 0.05; q < 1; q += 0.1 {
+			if want := refQuantile(h, q); qs[j] != want {
+				t.Fatalf("%s: quantile %g = %v, want %v", name, q, qs[j], want)
+			}
+			j++
+		}
+		// Periods to try: the seeds, and each bin mean over each beat
+		// count and window edge, nudged by an ulp either way.
+		ps := refSeeds(h)
+		for _, m := range h.mean {
+			for _, e := range []float64{0.5, 0.7, 1, 1.3, 2 - math.Sqrt(0.18), 2.5, 3.5, 7.5, 15.5} {
+				v := m / e
+				ps = append(ps, v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1)))
+			}
+		}
+		for _, p := range ps {
+			if !(p > 0) || math.IsInf(p, 0) {
+				continue
+			}
+			ga, gb := h.between(p/2, (maxBeats-0.5)*p)
+			wa, wb := refBetween(h, p/2, (maxBeats-0.5)*p)
+			if ga != wa || gb != wb {
+				t.Fatalf("%s: between at %v = %d, %d, want %d, %d", name, p, ga, gb, wa, wb)
+			}
+			gv, gok := h.step(p)
+			wv, wok := refStep(h, p)
+			if math.Float64bits(gv) != math.Float64bits(wv) || gok != wok {
+				t.Fatalf("%s: step(%v) = %v, %v, want %v, %v", name, p, gv, gok, wv, wok)
+			}
+			if g, w := h.score(p), refScore(h, p); math.Float64bits(g) != math.Float64bits(w) {
+				t.Fatalf("%s: score(%v) = %v, want %v", name, p, g, w)
+			}
+		}
+		gt, gok := h.search(lo, hi)
+		wt, wok := refSearch(h, lo, hi)
+		if math.Float64bits(gt) != math.Float64bits(wt) || gok != wok {
+			t.Fatalf("%s: search = %v, %v, want %v, %v", name, gt, gok, wt, wok)
+		}
+	}
+}
+
+// TestPeriodSearchMatchesReference runs FuzzPeriodSearch's checks on
+// simulated beacons, noise and their mixtures.
+func TestPeriodSearchMatchesReference(t *testing.T) {
+	for seed := range uint64(40) {
+		rng := descRand(seed)
+		var b []byte
+		b = append(b, byte(rng.IntN(16)))
+		for range 20 + rng.IntN(600) {
+			var u uint16
+			if rng.IntN(10) == 0 {
+				u = 1<<15 | uint16(rng.IntN(1<<15))
+			} else {
+				u = uint16(rng.IntN(1 << 15))
+				if rng.IntN(4) > 0 {
+					u &^= 15 << 11 // mostly one beat
+				}
+			}
+			b = binary.LittleEndian.AppendUint16(b, u)
+		}
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { fuzzPeriodSearchBody(t, b) })
+	}
+}
