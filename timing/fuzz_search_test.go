@@ -73,6 +73,36 @@ func refQuantile(h *gapBins, q float64) float64 {
 	return 0
 }
 
+func refTolerance(h *gapBins, t float64) float64 {
+	var sr, sc float64
+	for _, i := range h.idx {
+		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
+		if k == 1 && math.Abs(r) < 0.45 {
+			sr += h.cnt[i] * math.Abs(r)
+			sc += h.cnt[i]
+		}
+	}
+	d := 0.35
+	if sc > 0 {
+		d = 2.5 * sr / sc
+	}
+	return math.Min(0.35, math.Max(d, math.Max(0.02, 0.5/t)))
+}
+
+func refOnBeatFraction(h *gapBins, t, delta float64) float64 {
+	if h.total == 0 {
+		return 0
+	}
+	var c float64
+	cb := newComb(t, delta)
+	for _, i := range h.idx {
+		if _, ok := cb.on(h.sum[i] / h.cnt[i]); ok {
+			c += h.cnt[i]
+		}
+	}
+	return c / h.total
+}
+
 // refSeeds are the seeds of gapBins.search, each tested against all taken.
 func refSeeds(h *gapBins) []float64 {
 	var seeds []float64
@@ -139,16 +169,16 @@ func refSearch(h *gapBins, lo, hi float64) (float64, bool) {
 }
 
 // fuzzGapTimes turns fuzz bytes into sorted times: byte 0 picks a base
-// period (2⁰…2¹⁵ s) and the rest, two bytes a gap, give gaps of 1 to 16
-// periods with a relative jitter of up to ±50 %, or, for high first
-// bytes, arbitrary gaps of up to 2¹⁶ s.
+// period T (2⁰…2¹⁵ s) and the rest, two bytes a gap (at most 1,023), give
+// gaps of k = 1…16 periods off by up to ±T·√k/4, or, with the top bit
+// set, arbitrary whole seconds below 2¹⁵.
 func fuzzGapTimes(data []byte) []int64 {
 	if len(data) < 3 {
 		return nil
 	}
 	base := math.Ldexp(1, int(data[0]%16))
 	ts := []int64{1_700_000_000e9}
-	for d := data[1:]; len(d) >= 2 && len(ts) < 4096; d = d[2:] {
+	for d := data[1:]; len(d) >= 2 && len(ts) < 1024; d = d[2:] {
 		u := binary.LittleEndian.Uint16(d)
 		var g float64
 		if u>>15 == 0 {
@@ -162,8 +192,8 @@ func fuzzGapTimes(data []byte) []int64 {
 	return ts
 }
 
-// FuzzPeriodSearch: the search's step, score, range, quantiles, seeds and
-// whole search equal their reference forms bit for bit, on the three
+// FuzzPeriodSearch: the search's step, score, range, quantiles, seeds,
+// tolerance, on-beat share and whole search equal their reference forms bit for bit, on the three
 // histograms of arbitrary gap sequences, at the seeds and at periods
 // around each bin's multiples.
 func FuzzPeriodSearch(f *testing.F) {
@@ -203,8 +233,11 @@ func fuzzPeriodSearchBody(t *testing.T, data []byte) {
 		// Periods to try: the seeds, and each bin mean over each beat
 		// count and window edge, nudged by an ulp either way.
 		ps := refSeeds(h)
-		for _, m := range h.mean {
-			for _, e := range []float64{0.5, 0.7, 1, 1.3, 2 - math.Sqrt(0.18), 2.5, 3.5, 7.5, 15.5} {
+		// At most 48 bins, spread over all, keep a run quick.
+		step := max(1, len(h.mean)/48)
+		for i := 0; i < len(h.mean); i += step {
+			m := h.mean[i]
+			for _, e := range []float64{0.5, 0.55, 0.58, 0.7, 1, 1.3, 1.42, 1.45, 1.5, 2 - math.Sqrt(0.18), 2.5, 3.5, 7.5, 15.5} {
 				v := m / e
 				ps = append(ps, v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1)))
 			}
@@ -225,6 +258,13 @@ func fuzzPeriodSearchBody(t *testing.T, data []byte) {
 			}
 			if g, w := h.score(p), refScore(h, p); math.Float64bits(g) != math.Float64bits(w) {
 				t.Fatalf("%s: score(%v) = %v, want %v", name, p, g, w)
+			}
+			d := h.tolerance(p)
+			if w := refTolerance(h, p); math.Float64bits(d) != math.Float64bits(w) {
+				t.Fatalf("%s: tolerance(%v) = %v, want %v", name, p, d, w)
+			}
+			if g, w := h.onBeatFraction(p, d), refOnBeatFraction(h, p, d); math.Float64bits(g) != math.Float64bits(w) {
+				t.Fatalf("%s: onBeatFraction(%v) = %v, want %v", name, p, g, w)
 			}
 		}
 		gt, gok := h.search(lo, hi)
@@ -255,5 +295,29 @@ func TestPeriodSearchMatchesReference(t *testing.T) {
 			b = binary.LittleEndian.AppendUint16(b, u)
 		}
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { fuzzPeriodSearchBody(t, b) })
+	}
+}
+
+// TestToleranceEdges: gaps just inside the one-beat window's reach (|r|
+// just under 0.45 on either side) count in the tolerance, and those just
+// outside do not, as in the reference that visits every bin.
+func TestToleranceEdges(t *testing.T) {
+	for _, x := range []float64{0.53, 0.56, 0.6, 1.4, 1.44, 1.47} {
+		ts := []int64{0}
+		for i := range 50 {
+			g := 100.0
+			if i == 25 {
+				g = 100 * x
+			}
+			ts = append(ts, ts[len(ts)-1]+int64(g*1e9))
+		}
+		all, odd, even := binGaps(ts, nil, 10, 1000)
+		got, want := all.tolerance(100), refTolerance(&all, 100)
+		all.release()
+		odd.release()
+		even.release()
+		if got != want {
+			t.Errorf("gap at %g beats: tolerance %v, want %v", x, got, want)
+		}
 	}
 }

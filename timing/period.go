@@ -722,13 +722,19 @@ func (h *gapBins) search(lo, hi float64) (float64, bool) {
 // tolerance estimates δ: 2.5 × the mean |r| of the one-beat gaps (|r| < 0.45),
 // which covers uniform jitter of any width, clamped to [max(0.02, 0.5 s / T),
 // 0.35].
+//
+// Only the bins that can hold gaps in [t/2, 1.5·t] are visited: the others
+// have x = mean/t ≤ 0.5 or ≥ 1.5 up to rounding, so |r| ≥ 0.45.
 func (h *gapBins) tolerance(t float64) float64 {
 	var sr, sc float64
-	for _, i := range h.idx {
-		k, r := beatOf(h.sum[i] / h.cnt[i] / t)
+	a, b := h.between(t/2, 1.5*t)
+	mean, n := h.mean[a:b], h.n[a:b]
+	n = n[:len(mean)]
+	for j := range mean {
+		k, r := beatOf(mean[j] / t)
 		if k == 1 && math.Abs(r) < 0.45 {
-			sr += h.cnt[i] * math.Abs(r)
-			sc += h.cnt[i]
+			sr += n[j] * math.Abs(r)
+			sc += n[j]
 		}
 	}
 	d := 0.35
@@ -774,9 +780,9 @@ func (h *gapBins) onBeatFraction(t, delta float64) float64 {
 	}
 	var c float64
 	cb := newComb(t, delta)
-	for _, i := range h.idx {
-		if _, ok := cb.on(h.sum[i] / h.cnt[i]); ok {
-			c += h.cnt[i]
+	for j, m := range h.mean {
+		if _, ok := cb.on(m); ok {
+			c += h.n[j]
 		}
 	}
 	return c / h.total
