@@ -28,9 +28,17 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 	var curWd int
 	hourStart, hourEnd := int64(1), int64(0) // Unix nanoseconds of the current hour
 	var hr int64
+	// The zone offset holds over [zoneStart, zoneEnd): clk.offset, a call,
+	// is asked again only when a time leaves it.
+	zoneStart, zoneEnd := int64(1), int64(0)
+	var off int64
 	for i, t := range times {
 		sec := floorDiv(t, 1e9)
-		ls := sec + clk.offset(sec)
+		if sec < zoneStart || sec >= zoneEnd {
+			off = clk.offset(sec)
+			zoneStart, zoneEnd = clk.start, clk.end
+		}
+		ls := sec + off
 		if ls < dayStart || ls >= dayEnd {
 			curDay = floorDiv(ls, 86400)
 			dayStart = curDay * 86400
