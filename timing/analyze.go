@@ -112,9 +112,9 @@ func Analyze(times []int64, opts Options) Result {
 	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle, &inner)
 	r.Cache = cacheGating(ts, gaps, opts.TTL, sc)
 	r.Insufficient = len(ts) < MinPeriodEvents
-	r.Period = Period{P: 1}
-	r.Periods = []Period{r.Period}
 	if r.Insufficient {
+		r.Period = Period{P: 1}
+		r.Periods = []Period{r.Period}
 		l := &sc.lines
 		l.reset()
 		l.str("insufficient data: ").int(len(ts)).str(" events after folding (").int(MinPeriodEvents).str(" needed)").end()
