@@ -102,19 +102,11 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			prevHour = hr
 		}
 	}
-	r.Day = day.circle(86400)
-	r.Week = week.circle(604800)
+	r.finish(&day, &week, business, weekday, night)
 	if r.N == 0 {
 		return r, p
 	}
 	n := float64(r.N)
-	r.Business = float64(business) / n
-	r.Weekday = float64(weekday) / n
-	r.Weekend = float64(r.N-weekday) / n
-	r.Night = float64(night) / n
-	r.Entropy = entropy(r.HourOfDay[:], r.N)
-	r.WeekEntropy = entropy(r.HourOfWeek[:], r.N)
-
 	p.N = len(times)
 	first, last := times[0], times[len(times)-1]
 	p.Span = diffSeconds(first, last)

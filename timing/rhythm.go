@@ -219,10 +219,17 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 		wc, ws := rotate(tab.week[wk][0], tab.week[wk][1], rest*(2*math.Pi/604800))
 		week.addUnit(wc, ws)
 	}
+	r.finish(&day, &week, business, weekday, night)
+	return r
+}
+
+// finish sets the circles and shares of r from the sums of its events (r.N
+// of them, their hour profiles already counted).
+func (r *Rhythm) finish(day, week *circleAcc, business, weekday, night int) {
 	r.Day = day.circle(86400)
 	r.Week = week.circle(604800)
 	if r.N == 0 {
-		return r
+		return
 	}
 	n := float64(r.N)
 	r.Business = float64(business) / n
@@ -231,7 +238,6 @@ func RhythmOf(times []int64, loc *time.Location) Rhythm {
 	r.Night = float64(night) / n
 	r.Entropy = entropy(r.HourOfDay[:], r.N)
 	r.WeekEntropy = entropy(r.HourOfWeek[:], r.N)
-	return r
 }
 
 // entropy is −Σ p ln p / ln len(counts). The term p ln p of a small count
