@@ -81,9 +81,11 @@ type Reader struct {
 	// (research, zeek, zeek-json and others that declare it) and returns
 	// the same events and errors in the same order as a sequential Reader.
 	// The goroutine calling Read only reads the input and cuts it after
-	// line ends, so on a large input the speed approaches Parallel times
-	// the sequential one. Other formats, and values below 2, read
-	// sequentially. A negative value means runtime.GOMAXPROCS(0).
+	// line ends; splitting and decoding the lines is what is spread (on
+	// 2 cores a large file reads about 1.2–1.9 times as fast with
+	// Parallel 2 as sequentially: see BENCHMARKS.md). Other formats, and
+	// values below 2, read sequentially. A negative value means
+	// runtime.GOMAXPROCS(0).
 	//
 	// In parallel mode Skipped and Errors account for a chunk when its
 	// first event is returned; the input is read a chunk at a time, so a

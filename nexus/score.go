@@ -74,8 +74,8 @@ type Options struct {
 	// (towards the past, as loggers with coarse stamps do), so that a log
 	// with whole-second stamps and one with microsecond stamps of the same
 	// lookups get the same scores. Zero means DefaultResolution; a negative
-	// value keeps the logged precision. Score.Times and the event labels
-	// keep the logged times.
+	// value keeps the logged precision. Score.Times (and so First and Last)
+	// keep the logged times; Score.Labels are indexed like Score.Times.
 	Resolution time.Duration
 	// Timing is passed to timing.Analyze (its Location and TTL are set per
 	// pair from the fields above, and a zero Period.Min means
