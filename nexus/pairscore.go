@@ -245,7 +245,7 @@ func bestZone(times []int64, zones []*time.Location) (*time.Location, string) {
 }
 
 // businessShare is the share of times on Monday–Friday 09:00–18:00 in loc.
-// It reads at most 4096 times, evenly spaced, so that it stays cheap.
+// It reads the times zoneSampleStep picks, so that it stays cheap.
 //
 // The local time of each read time is its Unix second plus the zone's
 // offset, the offset being looked up once per zone period (as
@@ -253,7 +253,7 @@ func bestZone(times []int64, zones []*time.Location) (*time.Location, string) {
 // daylight-saving transition instead of one per time, with the same
 // weekday and hour as time.Time.In gives.
 func businessShare(times []int64, loc *time.Location) float64 {
-	step := max(1, len(times)/4096)
+	step := zoneSampleStep(len(times))
 	n, in := 0, 0
 	var z zoneCache
 	for i := 0; i < len(times); i += step {
@@ -272,6 +272,11 @@ func businessShare(times []int64, loc *time.Location) float64 {
 	return float64(in) / float64(n)
 }
 
+// zoneSampleStep is the stride of the times businessShare and weekSlots
+// read: every time when there are fewer than 8192, else every ⌊n/4096⌋-th
+// (4096 to 8191 times, evenly spaced).
+func zoneSampleStep(n int) int { return max(1, n/4096) }
+
 // weekSlots counts the times businessShare reads by their quarter hour of
 // the UTC week (Monday 00:00–00:15 is slot 0). Every zone offset in
 // DefaultZones is a whole number of quarter hours, and so are the bounds of
@@ -289,7 +294,7 @@ const weekQuarters = 7 * 24 * 4
 // count fills s from the times businessShare reads (the same sample).
 func (s *weekSlots) count(times []int64) {
 	var hist [weekQuarters]int32
-	step := max(1, len(times)/4096)
+	step := zoneSampleStep(len(times))
 	s.minSec, s.maxSec = math.MaxInt64, math.MinInt64
 	for i := 0; i < len(times); i += step {
 		sec := floorDiv(times[i], 1e9)
