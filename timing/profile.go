@@ -8,6 +8,12 @@ import (
 // rhythmPersistence is RhythmOf and PersistenceOf of sorted times in one
 // pass, converting each time to wall-clock time once. The figures are those
 // of the two functions, computed in the same order.
+//
+// The times are taken in blocks that share the local hour, the Unix hour
+// and the zone offset: everything but the phases is the same for every
+// time of a block, so the counts and the persistence runs are updated once
+// per block, and the loop over the times of a block only places them on
+// the two circles (the sums in the same order as RhythmOf).
 func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) {
 	if loc == nil {
 		loc = time.UTC
@@ -21,19 +27,17 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 	var prevDay, prevHour, nightDay int64
 	var dayRun, hourRun int
 	haveNight := false
-	// Sorted times stay long in one local day and one hour: the divisions
-	// that find them are made only when a time leaves the current ones.
-	dayStart, dayEnd := int64(1), int64(0) // local seconds of the current day
+	// The current local day, found again only when a block leaves it.
+	dayStart, dayEnd := int64(1), int64(0) // local seconds
 	var curDay int64
 	var curWd int
-	hourStart, hourEnd := int64(1), int64(0) // Unix nanoseconds of the current hour
-	var hr int64
 	// The zone offset holds over [zoneStart, zoneEnd): clk.offset, a call,
 	// is asked again only when a time leaves it.
 	zoneStart, zoneEnd := int64(1), int64(0)
 	var off int64
-	for i, t := range times {
-		sec := floorDiv(t, 1e9)
+	var dayC, dayS, weekC, weekS float64
+	for i := 0; i < len(times); {
+		sec := floorDiv(times[i], 1e9)
 		if sec < zoneStart || sec >= zoneEnd {
 			off = clk.offset(sec)
 			zoneStart, zoneEnd = clk.start, clk.end
@@ -45,45 +49,59 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			dayEnd = dayStart + 86400
 			curWd = localTime{day: curDay}.weekday()
 		}
-		lt := localTime{day: curDay, sod: ls - dayStart, nsec: t - sec*1e9}
-		h := lt.hour()
-		wd := curWd
+		h := localTime{sod: ls - dayStart}.hour()
+		hr := floorDiv(sec, 3600) // the Unix hour: ⌊t / 3600 s⌋
+		wd, d := curWd, curDay
+		// The block ends at the first second of the next local hour, of
+		// the next Unix hour or of the next zone period.
+		// (At least one second on, so that each block takes a time
+		// whatever the zone bounds say.)
+		end := max(sec+1, min(dayStart+int64(h+1)*3600-off, (hr+1)*3600, zoneEnd))
+		// Seconds since local midnight are sec + base; the week's minutes
+		// of this day start at wk.
+		base := off - dayStart
+		wk := tab.week[wd*1440 : wd*1440+1440]
+		first := i
+		for ; i < len(times); i++ {
+			t := times[i]
+			s := floorDiv(t, 1e9)
+			if s >= end {
+				break
+			}
+			sod := s + base
+			minute := sod / 60
+			rest := float64(sod-minute*60) + float64(t-s*1e9)*1e-9 // seconds into the minute
+			c, sn := rotate(tab.day[minute][0], tab.day[minute][1], rest*(2*math.Pi/86400))
+			dayC += c
+			dayS += sn
+			c, sn = rotate(wk[minute][0], wk[minute][1], rest*(2*math.Pi/604800))
+			weekC += c
+			weekS += sn
+		}
+		cnt := i - first
 		// Rhythm.
-		r.HourOfDay[h]++
-		r.HourOfWeek[wd*24+h]++
+		r.HourOfDay[h] += cnt
+		r.HourOfWeek[wd*24+h] += cnt
 		if wd < 5 {
-			weekday++
+			weekday += cnt
 			if h >= BusinessStart && h < BusinessEnd {
-				business++
+				business += cnt
 			}
 		}
 		if h < NightEnd {
-			night++
+			night += cnt
 		}
-		minute := lt.sod / 60
-		rest := float64(lt.sod-minute*60) + float64(lt.nsec)*1e-9
-		dc, ds := rotate(tab.day[minute][0], tab.day[minute][1], rest*(2*math.Pi/86400))
-		day.addUnit(dc, ds)
-		wk := int64(wd)*1440 + minute
-		wc, ws := rotate(tab.week[wk][0], tab.week[wk][1], rest*(2*math.Pi/604800))
-		week.addUnit(wc, ws)
 		// Persistence.
-		d := lt.civilDay()
-		if t < hourStart || t >= hourEnd {
-			hr = floorDiv(t, 3600e9)
-			hourStart = hr * 3600e9
-			hourEnd = hourStart + 3600e9 // may overflow at the top of int64: then compared wrongly, and recomputed
-		}
 		if h < NightEnd && (!haveNight || d > nightDay) {
 			p.NightDays++
 			nightDay, haveNight = d, true
 		}
-		if i == 0 || d > prevDay {
+		if first == 0 || d > prevDay {
 			p.ActiveDays++
 			if wd >= 5 {
 				p.WeekendDays++
 			}
-			if i > 0 && d == prevDay+1 {
+			if first > 0 && d == prevDay+1 {
 				dayRun++
 			} else {
 				dayRun = 1
@@ -91,9 +109,9 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			p.LongestRun = max(p.LongestRun, dayRun)
 			prevDay = d
 		}
-		if i == 0 || hr != prevHour {
+		if first == 0 || hr != prevHour {
 			p.ActiveHours++
-			if i > 0 && hr == prevHour+1 {
+			if first > 0 && hr == prevHour+1 {
 				hourRun++
 			} else {
 				hourRun = 1
@@ -102,6 +120,8 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			prevHour = hr
 		}
 	}
+	day = circleAcc{c: dayC, s: dayS, n: len(times)}
+	week = circleAcc{c: weekC, s: weekS, n: len(times)}
 	r.finish(&day, &week, business, weekday, night)
 	if r.N == 0 {
 		return r, p
