@@ -403,9 +403,11 @@ const missPenalty = 0.1
 
 // score is the comb score of the histogram at period t (see Period.Score).
 //
-// The bins are visited in ascending order, so k never decreases (see
-// finish): it is found by counting, as in step, and the first bin of 16
-// beats or more ends the sum.
+// Only the bins that can hold gaps in [t/2, (maxBeats − ½)·t] are visited
+// (before them every gap is below t/2). The bins ascend, so k never
+// decreases (see finish): the first bin of 16 beats or more ends the sum.
+// Each bin's k is int64(x + 0.5), as in beatOf (0 ≤ x < 17 here): a
+// conversion, with no branch that depends on the data.
 func (h *gapBins) score(t float64) float64 {
 	if h.total == 0 {
 		return 0
@@ -415,12 +417,9 @@ func (h *gapBins) score(t float64) float64 {
 	inv := 1 / t
 	mean, n := h.mean[a:b], h.n[a:b]
 	n = n[:len(mean)]
-	k := 0.0
 	for j := range mean {
 		x := mean[j] * inv
-		for x+0.5 >= k+1 {
-			k++
-		}
+		k := float64(int64(x + 0.5))
 		switch {
 		case k == 0:
 			s -= n[j]
@@ -458,7 +457,9 @@ func (h *gapBins) refine(t float64, m *stepMemo) float64 {
 // from three beats on the window 0.3·√k ≥ 0.52 covers every residual
 // (|r| ≤ ½), so each bin counts without a test until k reaches maxBeats,
 // after which none does: the same bins, summed in the same order, as
-// testing every bin of the range.
+// testing every bin of the range. Each bin's k is int64(x + 0.5), as in
+// beatOf (0 ≤ x < 17 in the range): a conversion, with no branch that
+// depends on the data but the two that end the loops.
 func (h *gapBins) step(t float64) (float64, bool) {
 	var sg, sk float64
 	a, b := h.between(t/2, (maxBeats-0.5)*t)
@@ -466,15 +467,9 @@ func (h *gapBins) step(t float64) (float64, bool) {
 	mean, n, mn := h.mean[a:b], h.n[a:b], h.mn[a:b]
 	n, mn = n[:len(mean)], mn[:len(mean)]
 	j := 0
-	// k is the beat count of bin j, int64(x + 0.5) as in beatOf, found by
-	// counting up while x + 0.5 ≥ k + 1 (cheaper than converting; x stays
-	// below 16.5 in the range).
-	k := 0.0
 	for ; j < len(mean); j++ {
 		x := mean[j] * inv
-		for x+0.5 >= k+1 {
-			k++
-		}
+		k := float64(int64(x + 0.5))
 		if k >= 3 {
 			break
 		}
@@ -484,9 +479,7 @@ func (h *gapBins) step(t float64) (float64, bool) {
 		}
 	}
 	for ; j < len(mean); j++ {
-		for mean[j]*inv+0.5 >= k+1 {
-			k++
-		}
+		k := float64(int64(mean[j]*inv + 0.5))
 		if k >= maxBeats {
 			break
 		}
@@ -802,67 +795,21 @@ var sqrtBeats = func() (s [maxBeats]float64) {
 func walkBeats(times []int64, gaps []float64, t, delta float64, off []int64) (Period, []int64) {
 	var p Period
 	mark := len(off)
+	if gaps != nil && len(gaps) != len(times)-1 {
+		gaps = nil
+	}
 	for iter := 0; iter < 3; iter++ {
-		cb := newComb(t, delta)
-		off = off[:mark]
-		p = Period{Tolerance: delta}
-		last, pending := 0, -1
-		p.Start = times[0]
-		p.Beats = 1
-		var sg, sk, sabs float64
-		// inv[k] is 1/(t·√k): a multiplication per beat, not a division.
-		var inv [maxBeats]float64
-		for k := 1; k < maxBeats; k++ {
-			inv[k] = 1 / (t * sqrtBeats[k])
-		}
-		accept := func(i int, k, g float64) {
-			sg += g
-			sk += k
-			sabs += math.Abs(g-k*t) * inv[int(k)]
-			p.Missed += int(k) - 1
-			p.Beats++
-			p.End = times[i]
-			last = i
-		}
-		// between is the gap from event j to event i.
-		between := func(j, i int) float64 {
-			if j == i-1 {
-				return gapAt(times, gaps, i)
-			}
-			return secondsBetween(times[j], times[i])
-		}
-		for i := 1; i < len(times); i++ {
-			g := between(last, i)
-			if k, ok := cb.on(g); ok {
-				accept(i, k, g)
-				pending = -1
-				continue
-			}
-			if pending >= 0 {
-				g := between(pending, i)
-				if k, ok := cb.on(g); ok {
-					// The beat moved to the pending event's phase.
-					p.Breaks++
-					p.Beats++
-					p.Extra--
-					off = off[:len(off)-1]
-					accept(i, k, g)
-					pending = -1
-					continue
-				}
-			}
-			p.Extra++
-			off = append(off, times[i])
-			pending = i
-		}
-		if sk == 0 {
+		var w beatWalk
+		w, off = walkOnce(times, gaps, t, delta, off[:mark])
+		p = w.Period
+		if w.sk == 0 {
 			return Period{P: 1}, off[:mark]
 		}
-		nt := sg / sk
+		nt := w.sg / w.sk
 		p.Seconds = nt
-		p.Jitter = 1.2533 * sabs / float64(p.Beats-1-p.Breaks)
-		p.RelErr = p.Jitter / math.Sqrt(sk)
-		p.MissedFrac = float64(p.Missed) / sk
+		p.Jitter = 1.2533 * w.sabs / float64(p.Beats-1-p.Breaks)
+		p.RelErr = p.Jitter / math.Sqrt(w.sk)
+		p.MissedFrac = float64(p.Missed) / w.sk
 		p.OK = true
 		if math.Abs(nt-t) <= 1e-9*t {
 			break
@@ -870,4 +817,98 @@ func walkBeats(times []int64, gaps []float64, t, delta float64, off []int64) (Pe
 		t = nt
 	}
 	return p, off
+}
+
+// beatWalk is one walk of walkBeats: the counts of its Period and the
+// sums Σ g, Σ k and Σ |g − k·t| / (t·√k) over the beats.
+type beatWalk struct {
+	Period
+	sg, sk, sabs float64
+}
+
+// walkOnce walks the events once with period t: each event whose gap from
+// the last beat event is on the beat is accepted; an event off the beat
+// is kept pending, and when the next event is on the beat from the
+// pending one but not from the last beat event, the beat moves to the
+// pending event's phase (a break). Events off the beat are appended to
+// off. gaps, when not nil, has len(times) − 1 elements.
+//
+// It is one loop with its state in locals: the gap from the last beat
+// event is gaps[i−1] when that event is the previous one, else the
+// difference of the times.
+func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (beatWalk, []int64) {
+	cb := newComb(t, delta)
+	var w beatWalk
+	w.Tolerance = delta
+	if len(times) == 0 {
+		return w, off
+	}
+	// inv[k] is 1/(t·√k): a multiplication per beat, not a division.
+	var inv [maxBeats]float64
+	for k := 1; k < maxBeats; k++ {
+		inv[k] = 1 / (t * sqrtBeats[k])
+	}
+	var sg, sk, sabs float64
+	var missed, beats, extra, breaks int
+	start, end := times[0], int64(0)
+	beats = 1
+	last, pending := 0, -1
+	ci := cb.inv
+	for i := 1; i < len(times); i++ {
+		ti := times[i]
+		var g float64
+		if last == i-1 && gaps != nil {
+			g = gaps[i-1]
+		} else {
+			g = secondsBetween(times[last], ti)
+		}
+		if x := g * ci; x >= 0.5 && x < maxBeats-0.5 {
+			ki := int(x + 0.5) // x ≥ 0.5: truncation is floor
+			k := float64(ki)
+			if math.Abs(x-k) <= cb.win[ki] {
+				sg += g
+				sk += k
+				sabs += math.Abs(g-k*t) * inv[ki]
+				missed += ki - 1
+				beats++
+				end = ti
+				last = i
+				pending = -1
+				continue
+			}
+		}
+		if pending >= 0 {
+			g := secondsBetween(times[pending], ti)
+			if pending == i-1 && gaps != nil {
+				g = gaps[i-1]
+			}
+			if x := g * ci; x >= 0.5 && x < maxBeats-0.5 {
+				ki := int(x + 0.5)
+				k := float64(ki)
+				if math.Abs(x-k) <= cb.win[ki] {
+					// The beat moved to the pending event's phase.
+					breaks++
+					beats++
+					extra--
+					off = off[:len(off)-1]
+					sg += g
+					sk += k
+					sabs += math.Abs(g-k*t) * inv[ki]
+					missed += ki - 1
+					beats++
+					end = ti
+					last = i
+					pending = -1
+					continue
+				}
+			}
+		}
+		extra++
+		off = append(off, ti)
+		pending = i
+	}
+	w.Start, w.End = start, end
+	w.Beats, w.Missed, w.Extra, w.Breaks = beats, missed, extra, breaks
+	w.sg, w.sk, w.sabs = sg, sk, sabs
+	return w, off
 }
