@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // Reference forms of the period search's parts: each bin tested on its
@@ -192,10 +194,83 @@ func fuzzGapTimes(data []byte) []int64 {
 	return ts
 }
 
+// refOn is the beat test as Period defines it: x = g/t in [0.5, 15.5),
+// k = ⌊x + ½⌋ and |x − k| ≤ δ_k.
+func refOn(g, t, delta float64) (float64, bool) {
+	x := g * (1 / t)
+	if !(x >= 0.5 && x < maxBeats-0.5) {
+		return 0, false
+	}
+	k := math.Floor(x + 0.5)
+	return k, math.Abs(x-k) <= window(delta, k)
+}
+
+// refWalkBeats is walkBeats as the beat model reads, one event after
+// another with each count kept as it changes.
+func refWalkBeats(times []int64, t, delta float64, off []int64) (Period, []int64) {
+	var p Period
+	mark := len(off)
+	for iter := 0; iter < 3; iter++ {
+		off = off[:mark]
+		p = Period{Tolerance: delta}
+		last, pending := 0, -1
+		p.Start = times[0]
+		p.Beats = 1
+		var sg, sk, sabs float64
+		accept := func(i int, k, g float64) {
+			sg += g
+			sk += k
+			sabs += math.Abs(g-k*t) * (1 / (t * math.Sqrt(k)))
+			p.Missed += int(k) - 1
+			p.Beats++
+			p.End = times[i]
+			last = i
+		}
+		for i := 1; i < len(times); i++ {
+			g := secondsBetween(times[last], times[i])
+			if k, ok := refOn(g, t, delta); ok {
+				accept(i, k, g)
+				pending = -1
+				continue
+			}
+			if pending >= 0 {
+				g := secondsBetween(times[pending], times[i])
+				if k, ok := refOn(g, t, delta); ok {
+					p.Breaks++
+					p.Beats++
+					p.Extra--
+					off = off[:len(off)-1]
+					accept(i, k, g)
+					pending = -1
+					continue
+				}
+			}
+			p.Extra++
+			off = append(off, times[i])
+			pending = i
+		}
+		if sk == 0 {
+			return Period{P: 1}, off[:mark]
+		}
+		nt := sg / sk
+		p.Seconds = nt
+		p.Jitter = 1.2533 * sabs / float64(p.Beats-1-p.Breaks)
+		p.RelErr = p.Jitter / math.Sqrt(sk)
+		p.MissedFrac = float64(p.Missed) / sk
+		p.OK = true
+		if math.Abs(nt-t) <= 1e-9*t {
+			break
+		}
+		t = nt
+	}
+	return p, off
+}
+
 // FuzzPeriodSearch: the search's step, score, range, quantiles, seeds,
 // tolerance, on-beat share and whole search equal their reference forms bit for bit, on the three
 // histograms of arbitrary gap sequences, at the seeds and at periods
-// around each bin's multiples.
+// around each bin's multiples; the beat test and the beat walk equal
+// theirs at some of those periods, with the gaps given and without.
 func FuzzPeriodSearch(f *testing.F) {
 	f.Fuzz(fuzzPeriodSearchBody)
 }
@@ -233,6 +308,7 @@ func fuzzPeriodSearchBody(t *testing.T, data []byte) {
 		// Periods to try: the seeds, and each bin mean over each beat
 		// count and window edge, nudged by an ulp either way.
 		ps := refSeeds(h)
+		walks := 0
 		// At most 48 bins, spread over all, keep a run quick.
 		step := max(1, len(h.mean)/48)
 		for i := 0; i < len(h.mean); i += step {
@@ -266,11 +342,43 @@ func fuzzPeriodSearchBody(t *testing.T, data []byte) {
 			if g, w := h.onBeatFraction(p, d), refOnBeatFraction(h, p, d); math.Float64bits(g) != math.Float64bits(w) {
 				t.Fatalf("%s: onBeatFraction(%v) = %v, want %v", name, p, g, w)
 			}
+			if walks < 24 && name == "all" {
+				walks++
+				checkWalk(t, ts, gaps, p, d)
+			}
 		}
 		gt, gok := h.search(lo, hi)
 		wt, wok := refSearch(h, lo, hi)
 		if math.Float64bits(gt) != math.Float64bits(wt) || gok != wok {
 			t.Fatalf("%s: search = %v, %v, want %v, %v", name, gt, gok, wt, wok)
+		}
+		if gok && name == "all" {
+			checkWalk(t, ts, gaps, gt, h.tolerance(gt))
+		}
+	}
+}
+
+// checkWalk compares the beat test at every gap of ts, and walkBeats
+// with and without the gaps, with their reference forms at period p and
+// tolerance d.
+func checkWalk(t *testing.T, ts []int64, gaps []float64, p, d float64) {
+	t.Helper()
+	cb := newComb(p, d)
+	for _, g := range gaps {
+		gk, gok := cb.on(g)
+		wk, wok := refOn(g, p, d)
+		if gok != wok || gok && gk != wk {
+			t.Fatalf("on(%v) at period %v, tolerance %v = %v, %v, want %v, %v", g, p, d, gk, gok, wk, wok)
+		}
+	}
+	want, wantOff := refWalkBeats(ts, p, d, []int64{-1})
+	for _, gs := range [][]float64{gaps, nil} {
+		got, gotOff := walkBeats(ts, gs, p, d, []int64{-1})
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("walkBeats at period %v, tolerance %v, gaps given %v (-want +got):\n%s", p, d, gs != nil, diff)
+		}
+		if diff := cmp.Diff(wantOff, gotOff); diff != "" {
+			t.Fatalf("walkBeats' off-beat events at period %v, tolerance %v (-want +got):\n%s", p, d, diff)
 		}
 	}
 }

@@ -744,26 +744,32 @@ func window(delta, k float64) float64 { return math.Min(0.45, delta*math.Sqrt(k)
 // precomputed.
 type comb struct {
 	inv float64 // 1/t
-	win [maxBeats]float64
+	// win[k] is δ_k for 1 ≤ k < maxBeats and −1 (no gap fits) for k = 0
+	// and k ≥ maxBeats, so that the test needs no range check.
+	win [2 * maxBeats]float64
 }
 
 func newComb(t, delta float64) comb {
 	c := comb{inv: 1 / t}
+	for k := range c.win {
+		c.win[k] = -1
+	}
 	for k := 1; k < maxBeats; k++ {
 		c.win[k] = window(delta, float64(k))
 	}
 	return c
 }
 
-// on reports whether a gap g (seconds) is on the beat and how many beats k it spans.
+// on reports whether a gap g ≥ 0 (seconds) is on the beat and how many
+// beats k it spans: |x − k| ≤ δ_k for x = g/t and k = ⌊x + ½⌋, with
+// 1 ≤ k < maxBeats. Without a branch: x is capped at maxBeats, where the
+// window of k = 0 or k ≥ maxBeats refuses it (as does NaN's, should a gap
+// be NaN).
 func (c *comb) on(g float64) (float64, bool) {
-	x := g * c.inv
-	if !(x >= 0.5 && x < maxBeats-0.5) {
-		return 0, false
-	}
-	ki := int(x + 0.5) // x ≥ 0.5: truncation is floor
+	x := min(g*c.inv, maxBeats)
+	ki := int(x + 0.5) // x ≥ 0: truncation is floor
 	k := float64(ki)
-	return k, math.Abs(x-k) <= c.win[ki]
+	return k, math.Abs(x-k) <= c.win[ki&(2*maxBeats-1)]
 }
 
 // onBeatFraction is the share of all gaps on the beat of period t.
@@ -833,9 +839,11 @@ type beatWalk struct {
 // pending event's phase (a break). Events off the beat are appended to
 // off. gaps, when not nil, has len(times) − 1 elements.
 //
-// It is one loop with its state in locals: the gap from the last beat
+// It is one loop with its state in few locals: the gap from the last beat
 // event is gaps[i−1] when that event is the previous one, else the
-// difference of the times.
+// difference of the times; the counts follow from the accepted beats
+// (acc), the breaks and the events set off: Beats = 1 + acc + breaks,
+// Missed = Σ k − acc and Extra = the events left in off.
 func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (beatWalk, []int64) {
 	cb := newComb(t, delta)
 	var w beatWalk
@@ -848,67 +856,57 @@ func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (bea
 	for k := 1; k < maxBeats; k++ {
 		inv[k] = 1 / (t * sqrtBeats[k])
 	}
+	mark := len(off)
 	var sg, sk, sabs float64
-	var missed, beats, extra, breaks int
-	start, end := times[0], int64(0)
-	beats = 1
+	var acc, breaks int
 	last, pending := 0, -1
-	ci := cb.inv
 	for i := 1; i < len(times); i++ {
-		ti := times[i]
 		var g float64
 		if last == i-1 && gaps != nil {
 			g = gaps[i-1]
 		} else {
-			g = secondsBetween(times[last], ti)
+			g = secondsBetween(times[last], times[i])
 		}
-		if x := g * ci; x >= 0.5 && x < maxBeats-0.5 {
-			ki := int(x + 0.5) // x ≥ 0.5: truncation is floor
-			k := float64(ki)
-			if math.Abs(x-k) <= cb.win[ki] {
+		if k, ok := cb.on(g); ok {
+			sg += g
+			sk += k
+			sabs += math.Abs(g-k*t) * inv[int(k)&(maxBeats-1)]
+			acc++
+			last = i
+			pending = -1
+			continue
+		}
+		if pending >= 0 {
+			var g float64
+			if pending == i-1 && gaps != nil {
+				g = gaps[i-1]
+			} else {
+				g = secondsBetween(times[pending], times[i])
+			}
+			if k, ok := cb.on(g); ok {
+				// The beat moved to the pending event's phase.
+				breaks++
+				off = off[:len(off)-1]
 				sg += g
 				sk += k
-				sabs += math.Abs(g-k*t) * inv[ki]
-				missed += ki - 1
-				beats++
-				end = ti
+				sabs += math.Abs(g-k*t) * inv[int(k)&(maxBeats-1)]
+				acc++
 				last = i
 				pending = -1
 				continue
 			}
 		}
-		if pending >= 0 {
-			g := secondsBetween(times[pending], ti)
-			if pending == i-1 && gaps != nil {
-				g = gaps[i-1]
-			}
-			if x := g * ci; x >= 0.5 && x < maxBeats-0.5 {
-				ki := int(x + 0.5)
-				k := float64(ki)
-				if math.Abs(x-k) <= cb.win[ki] {
-					// The beat moved to the pending event's phase.
-					breaks++
-					beats++
-					extra--
-					off = off[:len(off)-1]
-					sg += g
-					sk += k
-					sabs += math.Abs(g-k*t) * inv[ki]
-					missed += ki - 1
-					beats++
-					end = ti
-					last = i
-					pending = -1
-					continue
-				}
-			}
-		}
-		extra++
-		off = append(off, ti)
+		off = append(off, times[i])
 		pending = i
 	}
-	w.Start, w.End = start, end
-	w.Beats, w.Missed, w.Extra, w.Breaks = beats, missed, extra, breaks
+	w.Start = times[0]
+	if acc > 0 {
+		w.End = times[last]
+	}
+	w.Beats = 1 + acc + breaks
+	w.Missed = int(sk) - acc
+	w.Extra = len(off) - mark // appended, less those taken back by breaks
+	w.Breaks = breaks
 	w.sg, w.sk, w.sabs = sg, sk, sabs
 	return w, off
 }

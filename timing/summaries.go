@@ -86,22 +86,42 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	}
 	m1 /= float64(n - 1)
 	m2 /= float64(n - 1)
+	// When every gap is inside a session (no gap above thr) the inner
+	// summary is the same values in the same order: it is copied at the
+	// end instead of computed again.
+	same := nIn == n
 	var ss, ssIn, s1, s2, cov float64
 	prev := gaps[0]
-	for i, g := range gaps {
-		d := g - a.Mean
-		ss += d * d
-		if g <= thr {
-			d := g - in.Mean
-			ssIn += d * d
-		}
-		if i > 0 {
+	d := prev - a.Mean
+	ss = d * d
+	if same {
+		for _, g := range gaps[1:] {
+			d := g - a.Mean
+			ss += d * d
 			d1, d2 := prev-m1, g-m2
 			s1 += d1 * d1
 			s2 += d2 * d2
 			cov += d1 * d2
+			prev = g
 		}
-		prev = g
+	} else {
+		if prev <= thr {
+			d := prev - in.Mean
+			ssIn = d * d
+		}
+		for _, g := range gaps[1:] {
+			d := g - a.Mean
+			ss += d * d
+			if g <= thr {
+				d := g - in.Mean
+				ssIn += d * d
+			}
+			d1, d2 := prev-m1, g-m2
+			s1 += d1 * d1
+			s2 += d2 * d2
+			cov += d1 * d2
+			prev = g
+		}
 	}
 	sc.memory = memoryOf(s1, s2, cov)
 	a.StdDev = math.Sqrt(ss / float64(n))
@@ -145,6 +165,10 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	a.finish()
 	if nIn == 0 {
 		*in = Summary{}
+		return true
+	}
+	if same {
+		*in = *a
 		return true
 	}
 	in.StdDev = math.Sqrt(ssIn / float64(nIn))
