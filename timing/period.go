@@ -316,6 +316,12 @@ func (h *gapBins) release() {
 // rely on.
 func (h *gapBins) finish() {
 	slices.Sort(h.idx)
+	h.fill()
+}
+
+// fill computes the running counts, means and products of the filled
+// bins h.idx, ascending.
+func (h *gapBins) fill() {
 	h.cum = append(h.cum, 0)
 	for _, i := range h.idx {
 		c := h.cnt[i]
@@ -325,6 +331,18 @@ func (h *gapBins) finish() {
 		h.n = append(h.n, c)
 		h.mn = append(h.mn, m*c)
 	}
+}
+
+// finishParts is finish for a histogram of some of the gaps of one whose
+// filled bins, ascending, are idx: its own filled bins are those of idx
+// it counted, in the same order.
+func (h *gapBins) finishParts(idx []int) {
+	for _, i := range idx {
+		if h.cnt[i] != 0 {
+			h.idx = append(h.idx, i)
+		}
+	}
+	h.fill()
 }
 
 // gapAt is the gap ending at event i of sorted times: gaps[i-1] when the
@@ -342,47 +360,81 @@ func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapB
 	all = newGapBins(lo/2, hi*maxBeats)
 	odd = newGapBins(lo/2, hi*maxBeats)
 	even = newGapBins(lo/2, hi*maxBeats)
-	// As add on all and on the gaps of each parity, with the bin found once
-	// and the counters outside the histograms (exact in float64).
-	base, m := all.base, uint64(len(all.cnt))
-	par := [2]*gapBins{&even, &odd}
-	var short, long [2]int
-	for i := 1; i < len(times); i++ {
-		g := gapAt(times, gaps, i)
-		if !(g > 0) {
-			short[i&1]++
-			continue
-		}
-		k := binKey(g)
-		if k < base {
-			short[i&1]++
-			continue
-		}
-		if k-base >= m {
-			long[i&1]++
-			continue
-		}
-		j := int(k - base)
-		if all.cnt[j] == 0 {
-			all.idx = append(all.idx, j)
-		}
-		all.cnt[j]++
-		all.sum[j] += g
-		p := par[i&1]
-		if p.cnt[j] == 0 {
-			p.idx = append(p.idx, j)
-		}
-		p.cnt[j]++
-		p.sum[j] += g
+	if gaps == nil || len(gaps) != len(times)-1 {
+		gaps = gapsSorted(nil, times)
 	}
-	n := max(0, len(times)-1)
+	// As add on all and on the gaps of each parity, with the bin found once
+	// and the counters outside the histograms (exact in float64). The gaps
+	// are taken in pairs, odd (gap i ends at event i) then even, so that
+	// each parity's histogram is named in the code; only all's list of
+	// filled bins is kept here, and each parity's is the part of it that
+	// the parity filled (see finishParts).
+	base, m := all.base, uint64(len(all.cnt))
+	cnt, sum := all.cnt[:m], all.sum[:m]
+	oc, os := odd.cnt[:m], odd.sum[:m]
+	ec, es := even.cnt[:m], even.sum[:m]
+	idx := all.idx
+	var short, long [2]int
+	// bin returns the bin of g, or m with short or long counted (in
+	// slot s): a positive g has a key below 2¹⁷, every other one at or
+	// above it (sign bit or exponent of NaN and Inf), past the range.
+	bin := func(g float64, s int) uint64 {
+		j := binKey(g) - base
+		if j < m {
+			return j
+		}
+		if !(g > 0) || binKey(g) < base {
+			short[s]++
+		} else {
+			long[s]++
+		}
+		return m
+	}
+	i := 0
+	for ; i+1 < len(gaps); i += 2 {
+		// gaps[i] ends at event i+1 (odd), gaps[i+1] at event i+2 (even).
+		g := gaps[i]
+		if j := bin(g, 1); j < m {
+			if cnt[j] == 0 {
+				idx = append(idx, int(j))
+			}
+			cnt[j]++
+			sum[j] += g
+			oc[j]++
+			os[j] += g
+		}
+		g = gaps[i+1]
+		if j := bin(g, 0); j < m {
+			if cnt[j] == 0 {
+				idx = append(idx, int(j))
+			}
+			cnt[j]++
+			sum[j] += g
+			ec[j]++
+			es[j] += g
+		}
+	}
+	if i < len(gaps) {
+		g := gaps[i]
+		if j := bin(g, 1); j < m {
+			if cnt[j] == 0 {
+				idx = append(idx, int(j))
+			}
+			cnt[j]++
+			sum[j] += g
+			oc[j]++
+			os[j] += g
+		}
+	}
+	all.idx = idx
+	n := len(gaps)
 	nOdd := (n + 1) / 2 // gaps i = 1, 3, …
 	odd.total, odd.short, odd.long = float64(nOdd), float64(short[1]), float64(long[1])
 	even.total, even.short, even.long = float64(n-nOdd), float64(short[0]), float64(long[0])
 	all.total, all.short, all.long = float64(n), float64(short[0]+short[1]), float64(long[0]+long[1])
 	all.finish()
-	odd.finish()
-	even.finish()
+	odd.finishParts(all.idx)
+	even.finishParts(all.idx)
 	return all, odd, even
 }
 
