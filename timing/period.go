@@ -603,12 +603,24 @@ func (h *gapBins) between(lo, hi float64) (int, int) {
 		}
 		return a, b
 	}
-	a, _ := slices.BinarySearch(idx, kl)
-	b, found := slices.BinarySearch(idx, kh)
-	if found {
-		b++
+	return lowerBound(idx, kl), lowerBound(idx, kh+1)
+}
+
+// lowerBound returns the first position in ascending a whose element is at
+// least x (len(a) if none), by a bisection whose steps are arithmetic
+// rather than branches, which the processor cannot predict on a search.
+// The answer lies in [base, base+n] throughout.
+func lowerBound(a []int, x int) int {
+	if len(a) == 0 {
+		return 0
 	}
-	return a, b
+	base, n := 0, len(a)
+	for n > 1 {
+		half := n / 2
+		base += half & -b2i(a[base+half] < x)
+		n -= half
+	}
+	return base + b2i(a[base] < x)
 }
 
 // keyOf is the bin of a value v in the histogram: -1 below it, len(h.cnt)

@@ -257,3 +257,24 @@ func TestBeaconInNoise(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerBound: the branch-free bisection finds the same position as
+// slices.BinarySearch on ascending arrays of every length up to 70, with
+// repeated values, for keys below, between, on and above the elements.
+func TestLowerBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := range 70 {
+		a := make([]int, n)
+		v := 0
+		for i := range a {
+			v += rng.IntN(3)
+			a[i] = v
+		}
+		for x := -1; x <= v+1; x++ {
+			want, _ := slices.BinarySearch(a, x)
+			if got := lowerBound(a, x); got != want {
+				t.Fatalf("lowerBound(%v, %d) = %d, want %d", a, x, got, want)
+			}
+		}
+	}
+}
