@@ -158,7 +158,7 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) 
 			r := c.BelowTTL + quantileRank(c.NearTTL, 0.5)
 			ks := [2]int{r, min(r+1, c.BelowTTL+c.NearTTL-1)}
 			var vs [2]float64
-			if sc.hist.ranks(slices.Grow(sc.work[:0], len(gaps)), &rankSource{src: gaps, n: len(gaps)}, ks[:], vs[:]) {
+			if sc.hist.ranks(slices.Grow(sc.work[:0], len(gaps)), &rankSource{src: gaps, n: len(gaps), within: true}, ks[:], vs[:]) {
 				c.Residual = interpolate(c.NearTTL, 0.5, vs[0], vs[1]) - T
 			} else {
 				near := sc.work[:0]

@@ -39,6 +39,10 @@ type rankSource struct {
 	inner  bool
 	thr    float64
 	n      int // number of values: len(src), or the elements ≤ thr
+	// within reports that every value's sortKey lies in [kmin, kmax] of
+	// the histogram that counts them (the values are not deviations): no
+	// value needs to be clamped into the slots below kmin or above kmax.
+	within bool
 }
 
 // maxRanks is the most ranks one rankValues call finds.
@@ -76,6 +80,10 @@ func rankValues(dst []float64, s *rankSource, kmin, kmax uint64, ks []int, out [
 	// the loop.
 	src, thr, center := s.src, s.thr, s.center
 	switch {
+	case !s.dev && s.within:
+		for _, v := range src {
+			cnt[(sortKey(v)-kmin)>>shift+1]++
+		}
 	case !s.dev:
 		for _, v := range src {
 			d := int64(sortKey(v)-kmin) >> shift
@@ -134,6 +142,11 @@ func (h *keyHist) ranks(dst []float64, s *rankSource, ks []int, out []float64) b
 	f := 0
 	src, thr, center := s.src, s.thr, s.center
 	switch {
+	case !s.dev && s.within:
+		for _, v := range src {
+			g[f] = v
+			f += int(want[(sortKey(v)-kmin)>>shift+1])
+		}
 	case !s.dev:
 		for _, v := range src {
 			d := int64(sortKey(v)-kmin) >> shift

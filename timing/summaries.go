@@ -56,29 +56,51 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	n := len(gaps)
 	thr := float64(lim) / 1e9 // gap i is inside a session when gaps[i] ≤ thr
 	a.Min, a.Max = math.Inf(1), math.Inf(-1)
-	in.Min, in.Max = math.Inf(1), math.Inf(-1)
 	// The sums of Memory come along: Σ gaps[:n−1] is sum before its last
-	// term, and m2 is Σ gaps[1:].
+	// term, and m2 is Σ gaps[1:]. The first and the last gap are taken
+	// apart, so that the loop tests neither.
 	var sum, sumIn, m1, m2 float64
 	var nIn int
-	for i, g := range gaps {
-		if !(g >= -MaxGap && g <= MaxGap) {
+	g := gaps[0]
+	if !(math.Abs(g) <= MaxGap) {
+		return false
+	}
+	sum += g
+	a.Min, a.Max = g, g
+	if g <= thr {
+		sumIn += g
+		nIn++
+	}
+	if n > 1 {
+		for _, g := range gaps[1 : n-1] {
+			if !(math.Abs(g) <= MaxGap) {
+				return false
+			}
+			m2 += g
+			sum += g
+			a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
+			if g <= thr {
+				sumIn += g
+				nIn++
+			}
+		}
+		g := gaps[n-1]
+		if !(math.Abs(g) <= MaxGap) {
 			return false
 		}
-		if i == n-1 {
-			m1 = sum
-		}
-		if i > 0 {
-			m2 += g
-		}
+		m1 = sum
+		m2 += g
 		sum += g
 		a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
 		if g <= thr {
 			sumIn += g
 			nIn++
-			in.Min, in.Max = minGap(in.Min, g), maxGap(in.Max, g)
 		}
 	}
+	// The gaps inside sessions are the nIn smallest: their Min is that of
+	// all (the first of its value is one of them), and their Max is the
+	// order statistic of rank nIn − 1, found with the quartiles below.
+	in.Min, in.Max = a.Min, math.Inf(-1)
 	a.N, in.N = n, nIn
 	a.Mean = sum / float64(n)
 	if nIn > 0 {
@@ -125,11 +147,11 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	}
 	sc.memory = memoryOf(s1, s2, cov)
 	a.StdDev = math.Sqrt(ss / float64(n))
-	// The quartile ranks of both and the rank of the cache floor, merged
-	// in ascending order.
+	// The quartile ranks of both, the rank of the cache floor and that of
+	// the inner Max, merged in ascending order.
 	ps := [3]float64{0.25, 0.5, 0.75}
-	var ks [13]int
-	var vs [13]float64
+	var ks [14]int
+	var vs [14]float64
 	for i, p := range ps {
 		k := quantileRank(n, p)
 		ks[2*i], ks[2*i+1] = k, min(k+1, n-1)
@@ -143,12 +165,28 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		m = 12
 	}
 	ks[m] = cacheFloorRank(n)
+	floorAt := m
 	m++
+	inMaxAt := -1
+	if nIn > 0 && !same {
+		ks[m] = nIn - 1
+		inMaxAt = m
+		m++
+	}
 	sorted := ks
 	slices.Sort(sorted[:m])
-	var out [13]float64
+	var out [14]float64
 	h := &sc.hist
-	if !rankValues(sc.work, &rankSource{src: gaps, n: n}, sortKey(a.Min), sortKey(a.Max), sorted[:m], out[:m], h) {
+	// Every gap's sortKey lies in [kmin, kmax] (within): a zero extreme
+	// takes in both zeros, which compare equal but have keys of their own.
+	kmin, kmax := sortKey(a.Min), sortKey(a.Max)
+	if a.Min == 0 {
+		kmin = sortKey(math.Copysign(0, -1))
+	}
+	if a.Max == 0 {
+		kmax = sortKey(0)
+	}
+	if !rankValues(sc.work, &rankSource{src: gaps, n: n, within: true}, kmin, kmax, sorted[:m], out[:m], h) {
 		return false
 	}
 	for i := range m {
@@ -160,7 +198,10 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		q[i] = interpolate(n, p, vs[2*i], vs[2*i+1])
 	}
 	a.Q1, a.Median, a.Q3 = q[0], q[1], q[2]
-	sc.floor, sc.floorOK = vs[m-1], true
+	sc.floor, sc.floorOK = vs[floorAt], true
+	if inMaxAt >= 0 {
+		in.Max = vs[inMaxAt]
+	}
 	a.MAD = madOf(sc.work, &rankSource{src: gaps, n: n}, a, h, 0)
 	a.finish()
 	if nIn == 0 {
