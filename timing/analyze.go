@@ -2,7 +2,6 @@ package timing
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -89,18 +88,20 @@ func Analyze(times []int64, opts Options) Result {
 	sc := scratchPool.Get().(*scratch)
 	defer sc.release()
 	r := Result{N: len(times)}
-	ts := sortedCopy(times)
-	if tol := opts.foldTolerance(); tol > 0 && len(ts) > 1 {
-		// Fold writes into dst; never write into the caller's slice.
-		ts = foldSorted(slices.Grow(sc.times[:0], len(ts)), ts, tol)
-		sc.times = ts
+	var ts []int64
+	var gaps []float64
+	if tol := opts.foldTolerance(); tol > 0 && len(times) > 1 {
+		// Fold writes into sc's buffers; never into the caller's slice.
+		ts, gaps = sc.foldGaps(times, tol)
+	} else {
+		ts = sortedCopy(times)
+		gaps = gapsSorted(sc.gaps[:0], ts)
+		sc.gaps = gaps
 	}
 	r.Folded = len(ts)
 	if len(ts) > 1 {
 		r.Span = secondsBetween(ts[0], ts[len(ts)-1])
 	}
-	gaps := gapsSorted(sc.gaps[:0], ts)
-	sc.gaps = gaps
 	var inner Summary
 	r.Gaps, inner = sc.gapSummaries(ts, gaps, opts.Idle)
 	r.Burstiness = burstinessOf(r.Gaps.N, r.Gaps.Mean, r.Gaps.StdDev)
@@ -110,6 +111,7 @@ func Analyze(times []int64, opts Options) Result {
 	}
 	r.Rhythm, r.Persistence = rhythmPersistence(ts, opts.Location)
 	r.Sessions = sc.sessionStats(ts, gaps, opts.Idle, &inner)
+	sc.cover = sessionsAt{r.Sessions.Idle, r.Sessions.Count, r.Sessions.Active}
 	r.Cache = cacheGating(ts, gaps, opts.TTL, sc)
 	r.Insufficient = len(ts) < MinPeriodEvents
 	if r.Insufficient {

@@ -195,7 +195,11 @@ func cacheGating(times []int64, gaps []float64, ttl time.Duration, sc *scratch) 
 	c.Floored = c.P < CacheAlpha && c.BelowTTL*100 <= c.Gaps && 2*c.LowerHalf >= c.NearTTL
 
 	idle := max(DefaultIdle, 4*c.TTL)
-	c.Sessions, c.Active = sessionCover(times, idle)
+	if sc != nil && sc.cover.idle == idle {
+		c.Sessions, c.Active = sc.cover.count, sc.cover.active // Analyze's sessions: the same split
+	} else {
+		c.Sessions, c.Active = sessionCover(times, idle)
+	}
 	c.Intermittent = c.Sessions >= 2 && c.Active <= CacheMaxActive
 	c.Gated = c.Floored && c.Intermittent
 

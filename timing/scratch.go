@@ -1,6 +1,10 @@
 package timing
 
-import "sync"
+import (
+	"slices"
+	"sync"
+	"time"
+)
 
 // scratch holds the buffers of one Analyze call, so that the sequence is
 // folded, differenced and summarized without allocating per event. Analyze
@@ -22,6 +26,7 @@ type scratch struct {
 
 	sessions              []Session
 	events, durs, between []float64
+	cover                 sessionsAt // the sessions Analyze found, for cacheGating
 
 	lines lines // evidence text
 }
@@ -38,4 +43,50 @@ func (sc *scratch) release() {
 		return
 	}
 	scratchPool.Put(sc)
+}
+
+// sessionsAt is the count of sessions at an idle threshold and the share of
+// the span they cover (sessionCover's figures).
+type sessionsAt struct {
+	idle   time.Duration
+	count  int
+	active float64
+}
+
+// foldGaps folds times (any order, at least two) at tol into sc.times and
+// writes their gaps into sc.gaps, in one pass: foldSorted and gapsSorted
+// of the folded times, with the same values. The pass checks the order as
+// it goes; unsorted times are folded again from a sorted copy.
+func (sc *scratch) foldGaps(times []int64, tol time.Duration) ([]int64, []float64) {
+	ts := slices.Grow(sc.times[:0], len(times))[:len(times)]
+	gaps := slices.Grow(sc.gaps[:0], len(times))[:len(times)]
+	t := uint64(tol)
+	anchor := times[0]
+	ts[0] = anchor
+	k := 1
+	prev := anchor
+	sorted := true
+	for _, x := range times[1:] {
+		if x < prev {
+			sorted = false
+			break
+		}
+		prev = x
+		// x ≥ anchor, so the unsigned difference is exact even when the
+		// signed one would overflow.
+		if uint64(x)-uint64(anchor) < t {
+			continue
+		}
+		gaps[k-1] = diffSeconds(anchor, x)
+		anchor = x
+		ts[k] = x
+		k++
+	}
+	if !sorted {
+		ts = foldSorted(ts[:0], sortedCopy(times), tol)
+		k = len(ts)
+		gaps = gapsSorted(gaps[:0], ts)
+	}
+	sc.times, sc.gaps = ts[:k], gaps[:k-1]
+	return sc.times, sc.gaps
 }
