@@ -211,6 +211,9 @@ func detect(times []int64, gaps []float64, opts PeriodOptions, offBeat []int64) 
 	if !(span > 0) || !(hi >= lo) || !(lo > 0) {
 		return Period{P: 1}, offBeat
 	}
+	if len(gaps) != n-1 {
+		gaps = gapsSorted(nil, times)
+	}
 	all, odd, even := binGaps(times, gaps, lo, hi)
 	defer all.release()
 	defer odd.release()
@@ -861,12 +864,12 @@ var sqrtBeats = func() (s [maxBeats]float64) {
 
 // walkBeats assigns events to beats of period t (see Period) and refines t.
 // Off-beat events are appended to off. gaps, when not nil, are the gaps of
-// times.
+// times (else they are computed, once).
 func walkBeats(times []int64, gaps []float64, t, delta float64, off []int64) (Period, []int64) {
 	var p Period
 	mark := len(off)
-	if gaps != nil && len(gaps) != len(times)-1 {
-		gaps = nil
+	if len(gaps) != len(times)-1 {
+		gaps = gapsSorted(nil, times)
 	}
 	for iter := 0; iter < 3; iter++ {
 		var w beatWalk
@@ -901,11 +904,11 @@ type beatWalk struct {
 // is kept pending, and when the next event is on the beat from the
 // pending one but not from the last beat event, the beat moves to the
 // pending event's phase (a break). Events off the beat are appended to
-// off. gaps, when not nil, has len(times) − 1 elements.
+// off. gaps are the gaps of times.
 //
-// It is one loop with its state in few locals: the gap from the last beat
-// event is gaps[i−1] when that event is the previous one, else the
-// difference of the times; the counts follow from the accepted beats
+// Runs of beats, each on the beat of the previous event, take an inner
+// loop that reads the gaps; the gap from a last beat event further back is
+// the difference of the times. The counts follow from the accepted beats
 // (acc), the breaks and the events set off: Beats = 1 + acc + breaks,
 // Missed = Σ k − acc and Extra = the events left in off.
 func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (beatWalk, []int64) {
@@ -924,13 +927,33 @@ func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (bea
 	var sg, sk, sabs float64
 	var acc, breaks int
 	last, pending := 0, -1
-	for i := 1; i < len(times); i++ {
-		var g float64
-		if last == i-1 && gaps != nil {
-			g = gaps[i-1]
-		} else {
-			g = secondsBetween(times[last], times[i])
+	n := len(times)
+	for i := 1; i < n; {
+		if last == i-1 {
+			// A run of beats, each event's gap from the previous one on
+			// the beat (nothing is pending after a beat).
+			for ; i < n; i++ {
+				g := gaps[i-1]
+				k, ok := cb.on(g)
+				if !ok {
+					break
+				}
+				sg += g
+				sk += k
+				sabs += math.Abs(g-k*t) * inv[int(k)&(maxBeats-1)]
+				acc++
+			}
+			last = i - 1
+			if i == n {
+				break
+			}
+			// Event i is off the beat of the previous one.
+			off = append(off, times[i])
+			pending = i
+			i++
+			continue
 		}
+		g := secondsBetween(times[last], times[i])
 		if k, ok := cb.on(g); ok {
 			sg += g
 			sk += k
@@ -938,14 +961,13 @@ func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (bea
 			acc++
 			last = i
 			pending = -1
+			i++
 			continue
 		}
 		if pending >= 0 {
-			var g float64
-			if pending == i-1 && gaps != nil {
+			g := secondsBetween(times[pending], times[i])
+			if pending == i-1 {
 				g = gaps[i-1]
-			} else {
-				g = secondsBetween(times[pending], times[i])
 			}
 			if k, ok := cb.on(g); ok {
 				// The beat moved to the pending event's phase.
@@ -957,11 +979,13 @@ func walkOnce(times []int64, gaps []float64, t, delta float64, off []int64) (bea
 				acc++
 				last = i
 				pending = -1
+				i++
 				continue
 			}
 		}
 		off = append(off, times[i])
 		pending = i
+		i++
 	}
 	w.Start = times[0]
 	if acc > 0 {

@@ -64,12 +64,17 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 		first := i
 		for ; i < len(times); i++ {
 			t := times[i]
-			s := floorDiv(t, 1e9)
+			var s int64
+			if t >= 0 {
+				s = int64(uint64(t) / 1e9) // floorDiv, without its sign fix
+			} else {
+				s = floorDiv(t, 1e9)
+			}
 			if s >= end {
 				break
 			}
-			sod := s + base
-			minute := sod / 60
+			sod := s + base // in [0, 86400)
+			minute := int64(uint64(sod) / 60)
 			rest := float64(sod-minute*60) + float64(t-s*1e9)*1e-9 // seconds into the minute
 			c, sn := rotate(tab.day[minute][0], tab.day[minute][1], rest*(2*math.Pi/86400))
 			dayC += c
