@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestApproxLog: the fast logarithm of the change search is within 1e-13
@@ -104,4 +106,66 @@ func TestLogCUSUMGateSound(t *testing.T) {
 		t.Errorf("%d changes of period certified as below the gate", changes)
 	}
 	t.Logf("certified %d sequences; %d steady ones", certified, steady)
+}
+
+// TestMarksGateSound: whenever the exact integer form declares the CUSUM
+// of the beat marks below the gate, cusum's statistic is below it; it
+// declares so for most sequences well below the gate, never for a
+// change of the share of marks; and the change search's marks are
+// beatMarks', value for value.
+func TestMarksGateSound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var certified, steady, missed int
+	for i := range 2000 {
+		n := 2 + rng.IntN(3000)
+		if i%10 == 0 {
+			n = 2 + rng.IntN(20)
+		}
+		p := rng.Float64()
+		q := p // share of ones after the change, if any
+		if i%3 == 2 {
+			q = rng.Float64()
+		}
+		marks := make([]uint8, n)
+		x := make([]float64, n)
+		ones := 0
+		for j := range marks {
+			r := p
+			if j >= n/2 {
+				r = q
+			}
+			if rng.Float64() < r {
+				marks[j], x[j] = 1, 1
+				ones++
+			}
+		}
+		_, stat := cusum(x)
+		below := marksBelowGate(marks, ones)
+		if below && !(stat < cusumGate) {
+			t.Fatalf("n %d, %d ones: gate claimed below, cusum statistic %v", n, ones, stat)
+		}
+		if below {
+			certified++
+		}
+		if stat < 0.999*cusumGate {
+			steady++
+			if !below {
+				missed++
+			}
+		}
+	}
+	if missed > 0 {
+		t.Errorf("%d of %d sequences below 0.999 × the gate not certified", missed, steady)
+	}
+	t.Logf("certified %d of 2000 sequences", certified)
+
+	ts := simBeacon(rng, twoSided, 60, 0.3, 0.3, 3000)
+	var sc scratch
+	gaps := Gaps(nil, ts)
+	for _, gs := range [][]float64{gaps, nil} {
+		got := sc.beatMarks(ts, gs, 60, 0.1)
+		if diff := cmp.Diff(beatMarks(ts, 60, 0.1, false), got); diff != "" {
+			t.Errorf("marks, gaps given %v (-want +got):\n%s", gs != nil, diff)
+		}
+	}
 }

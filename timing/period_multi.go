@@ -119,12 +119,17 @@ func (sc *scratch) detectChange(times []int64, gaps []float64, opts PeriodOption
 	// the old one keeps every gap on the old beat).
 	// The logarithms cost more than the rest of the search: they are
 	// skipped when an approximation proves their CUSUM below the gate.
-	marks, logsBelow := sc.marksAndLogGate(times, gaps, all.Seconds, all.Tolerance)
+	marksBelow, logsBelow := sc.marksAndLogGate(times, gaps, all.Seconds, all.Tolerance)
 	var best Change
 	found := false
 	for c := range 2 {
-		x := marks
-		if c == 1 {
+		var x []float64
+		if c == 0 {
+			if marksBelow {
+				continue
+			}
+			x = sc.beatMarks(times, gaps, all.Seconds, all.Tolerance)
+		} else {
 			if logsBelow {
 				continue
 			}
@@ -212,23 +217,23 @@ func refineSplit(times []int64, b, a Period) int {
 	return at
 }
 
-// marksAndLogGate returns beatMarks(times, t, delta, false), in a buffer of
-// sc, and logCUSUMBelowGate, from one pass over the gaps. gaps, when not
-// nil, are the gaps of times.
-func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float64) ([]float64, bool) {
+// marksAndLogGate reports whether the standardised CUSUM (cusum) of the
+// beat marks beatMarks(times, t, delta, false) and that of the log gaps are
+// certainly below cusumGate (see marksBelowGate and logCUSUMBelowGate),
+// from one pass over the gaps. gaps, when not nil, are the gaps of times.
+func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float64) (marksBelow, logsBelow bool) {
 	n := len(times) - 1
-	// The summaries are done with sc.work by now: it holds the marks.
-	marks := slices.Grow(sc.work[:0], n)[:n]
+	marks := slices.Grow(sc.marks[:0], n)[:n]
 	y := slices.Grow(sc.logs[:0], n)[:n]
-	sc.work, sc.logs = marks, y
+	sc.marks, sc.logs = marks, y
 	cb := newComb(t, delta)
 	var sum, big float64
+	ones := 0
 	for i := range n {
 		g := gapAt(times, gaps, i+1)
-		marks[i] = 0
-		if _, ok := cb.on(g); ok {
-			marks[i] = 1
-		}
+		_, ok := cb.on(g)
+		marks[i] = uint8(b2i(ok))
+		ones += b2i(ok)
 		// The builtin max equals math.Max here (no NaN), without a call.
 		v := approxLog(max(g, 1e-3))
 		y[i] = v
@@ -237,7 +242,57 @@ func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float
 			big = a
 		}
 	}
-	return marks, logCUSUMBelowGate(y, sum, big)
+	return marksBelowGate(marks, ones), logCUSUMBelowGate(y, sum, big)
+}
+
+// beatMarks is beatMarks(times, t, delta, false) in sc.work, from the
+// gaps when given.
+func (sc *scratch) beatMarks(times []int64, gaps []float64, t, delta float64) []float64 {
+	n := len(times) - 1
+	// The summaries are done with sc.work by now: it holds the marks.
+	marks := slices.Grow(sc.work[:0], n)[:n]
+	sc.work = marks
+	cb := newComb(t, delta)
+	for i := range marks {
+		_, ok := cb.on(gapAt(times, gaps, i+1))
+		marks[i] = float64(b2i(ok))
+	}
+	return marks
+}
+
+// marksBelowGate reports whether cusum of the n = len(marks) beat marks
+// (0 or 1, ones of them 1) is certainly below cusumGate, from the exact
+// running deviations: with S_i the marks up to i, n·S_i − i·ones is an
+// integer, n times the running deviation that cusum sums, and the exact
+// sum of squared deviations is ones·(n − ones)/n. cusum rounds: with
+// u = 2⁻⁵³ its mean is within u of ones/n, each deviation within 2.1u of
+// the exact one, so its running sums are within 1.01n²u + 2.1nu of the
+// exact ones (bounded here by 2n²u + 3nu), and its sum of squares is at
+// least the exact one less a share (n+2)u of it and 4.5nu (bounded by
+// (n+4)u and 5nu). The statistic's bound from these is compared with the
+// gate, so true means cusum's statistic is below the gate too. false
+// means nothing.
+func marksBelowGate(marks []uint8, ones int) bool {
+	n := len(marks)
+	if n == 0 || ones == 0 || ones == n {
+		return true // cusum's sum of squares is 0: statistic 0
+	}
+	var s, hi, lo int64
+	n64, o64 := int64(n), int64(ones)
+	for i, m := range marks {
+		s += int64(m)
+		e := n64*s - int64(i+1)*o64
+		hi = max(hi, e)
+		lo = min(lo, e)
+	}
+	nf := float64(n)
+	const u = 0x1p-53
+	best := float64(max(hi, -lo))/nf + 2*nf*nf*u + 3*nf*u
+	ss := float64(ones)*float64(n-ones)/nf*(1-(nf+4)*u) - 5*nf*u
+	if !(ss > 0) {
+		return false
+	}
+	return best/math.Sqrt(ss) < cusumGate*(1-1e-9)
 }
 
 // logCUSUMBelowGate reports whether the standardised CUSUM (cusum) of the

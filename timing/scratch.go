@@ -12,9 +12,10 @@ import (
 type scratch struct {
 	times []int64   // folded times
 	gaps  []float64 // their gaps
-	work  []float64 // reordered by summaries and selections, then the beat marks of the change search
+	work  []float64 // reordered by summaries and selections, then the beat marks of the change search when needed
 	inner []float64 // gaps inside sessions
 	logs  []float64 // log gaps of the change search
+	marks []uint8   // beat marks of the change search
 
 	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
 	restGaps []float64  // gaps of those events
