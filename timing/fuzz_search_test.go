@@ -429,3 +429,20 @@ func TestToleranceEdges(t *testing.T) {
 		}
 	}
 }
+
+// FuzzBeatWalk: the beat test and the beat walk equal their reference
+// forms (see checkWalk) on arbitrary gap sequences (see fuzzGapTimes), at a
+// period of ¼ to 4 times the base of the gaps and a tolerance of 0.02 to
+// 0.35 that the input's last two bytes choose.
+func FuzzBeatWalk(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts := fuzzGapTimes(data)
+		if len(ts) < 2 {
+			return
+		}
+		base := math.Ldexp(1, int(data[0]%16))
+		p := base * math.Pow(2, float64(data[len(data)-1])/64-2)
+		d := 0.02 + 0.33*float64(data[len(data)-2])/255
+		checkWalk(t, ts, Gaps(nil, ts), p, d)
+	})
+}

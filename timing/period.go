@@ -829,12 +829,14 @@ func newComb(t, delta float64) comb {
 
 // on reports whether a gap g ≥ 0 (seconds) is on the beat and how many
 // beats k it spans: |x − k| ≤ δ_k for x = g/t and k = ⌊x + ½⌋, with
-// 1 ≤ k < maxBeats. Without a branch: x is capped at maxBeats, where the
-// window of k = 0 or k ≥ maxBeats refuses it (as does NaN's, should a gap
-// be NaN).
+// 1 ≤ k < maxBeats. Without a branch: k is capped at maxBeats, whose
+// window, like that of k = 0, refuses every gap; so does that of the
+// conversion of a NaN or of x ≥ 2⁶³ (the least int64, 0 in the low bits),
+// and a negative x, whose truncation is its ceiling, lies at least ½ from
+// it.
 func (c *comb) on(g float64) (float64, bool) {
-	x := min(g*c.inv, maxBeats)
-	ki := int(x + 0.5) // x ≥ 0: truncation is floor
+	x := g * c.inv
+	ki := min(int(x+0.5), maxBeats) // x ≥ 0: truncation is floor
 	k := float64(ki)
 	return k, math.Abs(x-k) <= c.win[ki&(2*maxBeats-1)]
 }

@@ -226,11 +226,13 @@ func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float
 	marks := slices.Grow(sc.marks[:0], n)[:n]
 	y := slices.Grow(sc.logs[:0], n)[:n]
 	sc.marks, sc.logs = marks, y
+	if len(gaps) != n {
+		gaps = gapsSorted(nil, times)
+	}
 	cb := newComb(t, delta)
 	var sum, big float64
 	ones := 0
-	for i := range n {
-		g := gapAt(times, gaps, i+1)
+	for i, g := range gaps {
 		_, ok := cb.on(g)
 		marks[i] = uint8(b2i(ok))
 		ones += b2i(ok)
@@ -277,11 +279,12 @@ func marksBelowGate(marks []uint8, ones int) bool {
 	if n == 0 || ones == 0 || ones == n {
 		return true // cusum's sum of squares is 0: statistic 0
 	}
-	var s, hi, lo int64
-	n64, o64 := int64(n), int64(ones)
-	for i, m := range marks {
-		s += int64(m)
-		e := n64*s - int64(i+1)*o64
+	// e = n·S_i − i·ones grows by n − ones at a mark of 1, falls by
+	// ones at a 0.
+	var e, hi, lo int64
+	step := [2]int64{-int64(ones), int64(n - ones)}
+	for _, m := range marks {
+		e += step[m&1]
 		hi = max(hi, e)
 		lo = min(lo, e)
 	}
