@@ -44,10 +44,19 @@ func splitTest(times []int64, gaps []float64, parity int, fit *gapBins, lo, hi, 
 	delta := fit.tolerance(t)
 	cb := newComb(t, delta)
 	start := 2 - parity // first index i ≥ 1 with i%2 == parity
-	for i := start; i < len(times); i += 2 {
-		res.tested++
-		if _, on := cb.on(gapAt(times, gaps, i)); on {
-			res.hits++
+	if len(gaps) == len(times)-1 {
+		// Gap i ends at event i: gaps[i−1]. Counted without a branch.
+		for i := start - 1; i < len(gaps); i += 2 {
+			_, on := cb.on(gaps[i])
+			res.hits += b2i(on)
+		}
+		res.tested = max(0, (len(gaps)-start+2)/2)
+	} else {
+		for i := start; i < len(times); i += 2 {
+			res.tested++
+			if _, on := cb.on(gapAt(times, gaps, i)); on {
+				res.hits++
+			}
 		}
 	}
 	p0 := OnBeatChance(t/mean, delta+resolution/t)
