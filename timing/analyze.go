@@ -81,7 +81,7 @@ type Result struct {
 // Input is never modified. Cost: O(n) expected time (O(n log n) to sort
 // unsorted input; the order statistics of the gaps are found by counting,
 // see Summarize) and O(n) memory. The parts share one fold and one set of
-// gaps, and their buffers, up to 64 bytes per event, come from a pool and
+// gaps, and their buffers, up to 65 bytes per event, come from a pool and
 // go back to it for sequences of up to 2¹⁷ events. Analyze is safe for
 // concurrent use.
 func Analyze(times []int64, opts Options) Result {

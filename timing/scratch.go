@@ -35,8 +35,9 @@ type scratch struct {
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // maxPooled is the largest sequence whose buffers go back to the pool: at
-// most eight slices of 8 bytes per event, so under 10 MB are kept per pooled
-// scratch between calls (and the pool lets go of them at a collection).
+// most eight slices of 8 bytes and one of 1 byte per event, so under 10 MB
+// are kept per pooled scratch between calls (and the pool lets go of them
+// at a collection).
 const maxPooled = 1 << 17
 
 func (sc *scratch) release() {
