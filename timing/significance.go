@@ -59,10 +59,16 @@ func splitTest(times []int64, gaps []float64, parity int, fit *gapBins, lo, hi, 
 			}
 		}
 	}
+	res.test(t, delta, mean, resolution)
+	return res
+}
+
+// test sets P and Expected of a count of on-beat gaps of period t and
+// tolerance delta, the mean gap being mean (see splitTest).
+func (res *splitResult) test(t, delta, mean, resolution float64) {
 	p0 := OnBeatChance(t/mean, delta+resolution/t)
 	res.expected = p0 * float64(res.tested)
 	res.p = BinomialMidP(res.hits, res.tested, p0)
-	return res
 }
 
 // OnBeatChance returns the probability p0 that an exponential gap with mean μ
