@@ -3,6 +3,7 @@ package nexus
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/dnsnexus/dnsnexus/timing"
@@ -12,10 +13,15 @@ import (
 // into the Beacon and Human scores (the verdict needs the q-values of all
 // pairs and is set later).
 //
-// Beacon is the largest, over the periods timing finds, of S · R · C · G:
+// Beacon is the largest, over the candidate periods, of S · R · C · G. The
+// candidates are the periods timing finds, twice those that miss many
+// beats, and, for bursty pairs, the period found with the bursts set aside;
+// each is measured again in one way that does not depend on the order in
+// which they were found (see remeasure):
 //
 //	S = min(1, −log10(P) / 10)        significance of the period (P under
-//	                                  the Poisson null; 1 at P ≤ 1e-10)
+//	                                  the Poisson null, measured on all
+//	                                  folded lookups; 1 at P ≤ 1e-10)
 //	R = clamp((Score + OnBeat) / 2)   regularity: the comb score in [−2, 1]
 //	                                  and the share of gaps on the beat
 //	C = clamp((0.8 − Missed) / 0.3)   continuity: 1 up to half the beats
@@ -78,18 +84,10 @@ func scorePair(p *Pair, opts *Options) Score {
 		Active:       r.Sessions.Active,
 		TTLRatio:     r.TTLRatio,
 	}
-	// The strongest period stands unless another scores clearly higher
-	// as a beacon (the beat under bursts of human use).
-	best := 0
-	bestScore := -1.0
-	for i, q := range r.Periods {
-		if v := periodBeacon(q); q.OK && (bestScore < 0 || v > bestScore+0.05) {
-			best, bestScore = i, v
-		}
-	}
 	per := r.Period
-	if len(r.Periods) > 0 {
-		per = r.Periods[best]
+	var thinned time.Duration
+	if !r.Insufficient && r.Period.OK {
+		per, thinned = remeasure(times, &r, opts.Timing.FoldTolerance, topts.Period)
 	}
 	f.PeriodP, f.PeriodScore, f.OnBeat, f.Missed, f.Jitter = per.P, per.Score, per.OnBeat, per.MissedFrac, per.Jitter
 	if r.Folded > 0 && per.OK {
@@ -142,12 +140,184 @@ func scorePair(p *Pair, opts *Options) Score {
 	if zoneNote != "" {
 		s.Evidence = append(s.Evidence, zoneNote)
 	}
+	if per.OK && per.P <= 0.05 && (thinned > 0 || math.Abs(per.Seconds/r.Period.Seconds-1) > 0.01) {
+		note := ""
+		if thinned > 0 {
+			note = ", lookups closer than " + fmtDur(thinned) + " to the one before set aside"
+		}
+		s.Evidence = append(s.Evidence, fmt.Sprintf("beacon score from the period %s measured again: %d beats, %.0f %% missed, jitter %.1f %%, p = %.2g%s",
+			fmtDur(s.Period), per.Beats, 100*per.MissedFrac, 100*per.Jitter, per.P, note))
+	}
 	if s.CacheGated {
 		s.Evidence = append(s.Evidence, fmt.Sprintf("gaps gated by a cache (TTL %s): regular only inside sessions of use", fmtTTL(ttl, r.Cache.TTL)))
 	}
 	s.Evidence = append(s.Evidence, r.Evidence...)
 	s.Caveats = pairCaveats(&s, &r)
 	return s
+}
+
+// remeasure measures every candidate period in one way that does not
+// depend on the order in which timing found them, and returns the
+// measurement with the highest beacon score, with the width below which
+// lookups were set aside for its R and C (0 when none were). Measuring each
+// period on what the earlier ones left over, as DetectPeriods reports them,
+// would let a retry or an AAAA twin decide which of two weak periods is
+// found first, and so how the other is scored.
+//
+// The candidates: every period timing found; twice a candidate that misses
+// at least 30 % of its beats with S ≥ 0.05 (a search that settled on half
+// the beat of a beacon under other traffic); and, when the pair is bursty
+// (see bursty) and its strongest period is under 2,048 s (the rhythm of
+// the clicks), the period DetectPeriod finds from 2,048 s up once every
+// lookup closer than 512 s to the one before is set aside (a person's
+// burst keeps its first lookup, and an hourly beat hidden under the clicks
+// comes out). Candidates within 5 % of one already measured, or longer
+// than half the span, are skipped.
+//
+// A candidate c is measured with timing.MeasurePeriod on the pair's folded
+// times, which gives P (so S) and, when nothing is set aside, every figure.
+// Then the lookups closer than w(c) = 2^⌊log₂(c/4)⌋ s to the one before are
+// set aside, when w exceeds the fold tolerance, and R and C are measured
+// again on the rest: an hourly beat is judged on the hours rather than on
+// the clicks between them. w is a power of two so that nearby candidates
+// set aside the same lookups. P stays that of all folded times, since
+// setting lookups aside lengthens the gaps in a way the Poisson null does
+// not describe. The second measurement is skipped when it cannot win (S ≤
+// the best score so far) or when S < 0.05 (P > 0.32: no evidence of a
+// period; the candidate keeps its first measurement, below 0.05). The
+// strongest period keeps the figures of the search that found it when its
+// S is 1 and nothing is set aside: MeasurePeriod would reach the same fixed
+// point, and S cannot grow.
+func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.PeriodOptions) (timing.Period, time.Duration) {
+	periods := r.Periods
+	if fold == 0 {
+		fold = timing.DefaultFold
+	}
+	buf := remeasurePool.Get().(*remeasureBuf)
+	defer remeasurePool.Put(buf)
+	ft := timing.Fold(buf.folded[:0], times, fold)
+	buf.folded = ft
+	if len(ft) < timing.MinPeriodEvents {
+		return periods[0], 0
+	}
+	span := float64(ft[len(ft)-1]-ft[0]) / float64(time.Second)
+	var (
+		best      timing.Period
+		bestThin  time.Duration
+		bestScore = -1.0
+		seen      = buf.seen[:0]
+		thin      = buf.thin[:0]
+	)
+	defer func() { buf.seen, buf.thin = seen[:0], thin[:0] }()
+	// measure measures the candidate c; first, when not nil, is the
+	// strongest period, found by the search on all folded times.
+	measure := func(c float64, first *timing.Period) (timing.Period, bool) {
+		if !(c > 0) || c > span/2 {
+			return timing.Period{}, false
+		}
+		for _, o := range seen {
+			if math.Abs(c/o-1) < 0.05 {
+				return timing.Period{}, false
+			}
+		}
+		seen = append(seen, c)
+		near := time.Duration(c * float64(time.Second))
+		thinned := false
+		w := time.Duration(math.Exp2(math.Floor(math.Log2(c/4)))) * time.Second
+		if w > fold {
+			thin = thinBursts(thin[:0], ft, int64(w))
+			thinned = len(thin) < len(ft)
+		}
+		var m timing.Period
+		if first != nil && !thinned && significance(first.P) == 1 {
+			// The search's own figures are the fixed point MeasurePeriod
+			// would reach from c, and S cannot grow.
+			m = *first
+		} else {
+			m = timing.MeasurePeriod(ft, near, po)
+		}
+		if !m.OK {
+			return m, false
+		}
+		var thinW time.Duration
+		if s := significance(m.P); thinned && s >= 0.05 && s > bestScore {
+			if mt := timing.MeasurePeriod(thin, near, po); mt.OK {
+				mt.P = m.P
+				m, thinW = mt, w
+			}
+		}
+		if v := periodBeacon(m); v > bestScore {
+			best, bestThin, bestScore = m, thinW, v
+		}
+		return m, true
+	}
+	for i, q := range periods {
+		if !q.OK {
+			continue
+		}
+		var first *timing.Period
+		if i == 0 {
+			first = &periods[0]
+		}
+		if m, ok := measure(q.Seconds, first); ok && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
+			measure(2*q.Seconds, nil)
+		}
+	}
+	// A long period hidden under bursts of lookups.
+	const burst = 512 * time.Second
+	if f := periods[0]; f.OK && f.Seconds < 4*burst.Seconds() && bursty(ft) {
+		thin = thinBursts(thin[:0], ft, int64(burst))
+		if len(thin) >= timing.MinPeriodEvents && float64(len(thin)) <= 0.9*float64(len(ft)) {
+			o := po
+			o.Min = max(o.Min, 4*burst)
+			if q := timing.DetectPeriod(thin, o); q.OK {
+				if m, ok := measure(q.Seconds, nil); ok && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
+					measure(2*q.Seconds, nil)
+				}
+			}
+		}
+	}
+	if bestScore < 0 {
+		return periods[0], 0
+	}
+	return best, bestThin
+}
+
+// bursty reports whether at least a quarter of the gaps of the sorted
+// times are shorter than a tenth of their mean, where a Poisson process
+// has 1 − e^−0.1 ≈ 9.5 % and a timer none: lookups come in bursts.
+func bursty(times []int64) bool {
+	n := len(times) - 1
+	if n < 1 {
+		return false
+	}
+	short := (times[n] - times[0]) / int64(10*n)
+	k := 0
+	for i := 1; i <= n; i++ {
+		if times[i]-times[i-1] < short {
+			k++
+		}
+	}
+	return 4*k >= n
+}
+
+// remeasureBuf holds remeasure's buffers between calls.
+type remeasureBuf struct {
+	folded, thin []int64
+	seen         []float64
+}
+
+var remeasurePool = sync.Pool{New: func() any { return new(remeasureBuf) }}
+
+// thinBursts appends to dst the sorted times whose gap to their predecessor
+// exceeds w nanoseconds, and the first.
+func thinBursts(dst, times []int64, w int64) []int64 {
+	for i, t := range times {
+		if i == 0 || t-times[i-1] > w {
+			dst = append(dst, t)
+		}
+	}
+	return dst
 }
 
 // truncateTimes returns times with each truncated to a multiple of res
@@ -394,11 +564,14 @@ func periodBeacon(p timing.Period) float64 {
 	if !p.OK {
 		return 0
 	}
-	sig := clamp01(log10p(p.P) / 10)
+	sig := significance(p.P)
 	reg := clamp01((p.Score + p.OnBeat) / 2)
 	cont := clamp01((0.8 - p.MissedFrac) / 0.3)
 	return sig * reg * cont
 }
+
+// significance is S = min(1, −log10(P) / 10) (see scorePair).
+func significance(p float64) float64 { return clamp01(log10p(p) / 10) }
 
 // verdict classifies a scored pair once its q-value is known.
 func verdict(s *Score, opts *Options) Verdict {
