@@ -164,10 +164,10 @@ func scorePair(p *Pair, opts *Options) Score {
 // would let a retry or an AAAA twin decide which of two weak periods is
 // found first, and so how the other is scored.
 //
-// The candidates: every period timing found; twice a candidate that misses
-// at least 30 % of its beats with S ≥ 0.05 (a search that settled on half
-// the beat of a beacon under other traffic); and, when the pair is bursty
-// (see bursty) and its strongest period is under 2,048 s (the rhythm of
+// The candidates: every period timing found; when the pair is bursty (see
+// bursty), twice a candidate that misses at least 30 % of its beats with
+// S ≥ 0.05 (a search that settled on half the beat of a beacon under other
+// traffic) and, when its strongest period is under 2,048 s (the rhythm of
 // the clicks), the period DetectPeriod finds from 2,048 s up once every
 // lookup closer than 512 s to the one before is set aside (a person's
 // burst keeps its first lookup, and an hourly beat hidden under the clicks
@@ -251,6 +251,7 @@ func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.Pe
 		}
 		return m, true
 	}
+	burst := bursty(ft)
 	for i, q := range periods {
 		if !q.OK {
 			continue
@@ -259,17 +260,17 @@ func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.Pe
 		if i == 0 {
 			first = &periods[0]
 		}
-		if m, ok := measure(q.Seconds, first); ok && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
+		if m, ok := measure(q.Seconds, first); ok && burst && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
 			measure(2*q.Seconds, nil)
 		}
 	}
 	// A long period hidden under bursts of lookups.
-	const burst = 512 * time.Second
-	if f := periods[0]; f.OK && f.Seconds < 4*burst.Seconds() && bursty(ft) {
-		thin = thinBursts(thin[:0], ft, int64(burst))
+	const gap = 512 * time.Second
+	if f := periods[0]; burst && f.OK && f.Seconds < 4*gap.Seconds() {
+		thin = thinBursts(thin[:0], ft, int64(gap))
 		if len(thin) >= timing.MinPeriodEvents && float64(len(thin)) <= 0.9*float64(len(ft)) {
 			o := po
-			o.Min = max(o.Min, 4*burst)
+			o.Min = max(o.Min, 4*gap)
 			if q := timing.DetectPeriod(thin, o); q.OK {
 				if m, ok := measure(q.Seconds, nil); ok && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
 					measure(2*q.Seconds, nil)
