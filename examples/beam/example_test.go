@@ -68,5 +68,5 @@ func ExampleBuild() {
 	}
 	// Output:
 	// 192.0.2.10 example.net: 288 events, beacon (best period 300 s, q = 9.7e-214)
-	// 192.0.2.20 example.org: 60 events, aperiodic (best period 298 s, q = 1)
+	// 192.0.2.20 example.org: 60 events, aperiodic (best period 298 s, q = 0.33)
 }
