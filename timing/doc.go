@@ -38,7 +38,11 @@
 // DetectPeriods searches the events off the first beat again, so a 60 s
 // heartbeat with an hourly task channel yields 60 s and 3,600 s.
 // DetectChange finds one change of period, for example a beacon slowing from
-// 60 s to 300 s, and where it happened.
+// 60 s to 300 s, and where it happened. MeasurePeriod describes the beat near
+// a period the caller names with the same figures, so that a period found one
+// way can be measured again another way: on all the events rather than on
+// what earlier periods left over, or on the events that remain once bursts
+// are set aside.
 //
 // Measured accuracy on simulated beacons (periods 10 s to 24 h, a week of
 // activity but 50 to 2,000 beats, 0 to 50 % of beats missed, 15 runs per
