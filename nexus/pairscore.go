@@ -90,8 +90,9 @@ func scorePair(p *Pair, opts *Options) Score {
 		per, thinned = remeasure(times, &r, opts.Timing.FoldTolerance, topts.Period)
 	}
 	f.PeriodP, f.PeriodScore, f.OnBeat, f.Missed, f.Jitter = per.P, per.Score, per.OnBeat, per.MissedFrac, per.Jitter
-	if r.Folded > 0 && per.OK {
-		f.Extra = float64(per.Extra) / float64(r.Folded)
+	if n := per.Beats + per.Extra; n > 0 && per.OK {
+		// Every event the period was measured on is a beat or extra.
+		f.Extra = float64(per.Extra) / float64(n)
 	}
 	if per.OK && ttl > 0 {
 		f.TTLRatio = per.Seconds / ttl.Seconds()

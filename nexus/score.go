@@ -201,7 +201,9 @@ type Features struct {
 	// PeriodP is the period's p-value; PeriodScore the comb score in [−2, 1];
 	// OnBeat the share of gaps on the beat; Missed the share of missed
 	// beats; Jitter the relative jitter; Extra the share of events off the
-	// beat.
+	// beat. All but PeriodP are of the lookups the period was measured on:
+	// all folded lookups, or those left once bursts were set aside (see the
+	// evidence).
 	PeriodP, PeriodScore, OnBeat, Missed, Jitter, Extra float64
 	// GapCV is the coefficient of variation of the gaps.
 	GapCV float64
