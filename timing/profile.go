@@ -72,11 +72,8 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 			lastNs = end*1e9 - 1
 		}
 		first := i
-		for i < len(times) && times[i] <= lastNs {
-			i++
-		}
-		cnt := i - first
-		dc, ds, wc, ws := hourPhases(times[first:i], midNs)
+		cnt, dc, ds, wc, ws := hourPhases(times[i:], lastNs, midNs)
+		i += cnt
 		// Rotated to the middle of the hour: cos(θ + u) = cos θ cos u − sin θ sin u, …
 		dt, wt := &midTrig.day[h], &midTrig.week[wd*24+h]
 		dayC += dt[0]*dc - dt[1]*ds
@@ -144,11 +141,11 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 	return r, p
 }
 
-// hourPhases returns Σ cos uᵢ and Σ sin uᵢ of the angles
-// uᵢ = 2π·(tᵢ − mid)/86400 s, each |uᵢ| ≤ π/24, of times within half an hour
-// of mid (midNs, Unix nanoseconds, may have wrapped: tᵢ − midNs is exact),
-// and the same sums of uᵢ/7, by the Taylor series of cos and sin from the
-// power sums Uₖ = Σ uᵢᵏ, k ≤ 10:
+// hourPhases takes the leading times of ts up to lastNs, n of them, each
+// within half an hour of mid (midNs, Unix nanoseconds, may have wrapped:
+// tᵢ − midNs is exact), and returns n, Σ cos uᵢ and Σ sin uᵢ of their angles
+// uᵢ = 2π·(tᵢ − mid)/86400 s, each |uᵢ| ≤ π/24, and the same sums of uᵢ/7,
+// by the Taylor series of cos and sin from the power sums Uₖ = Σ uᵢᵏ, k ≤ 10:
 //
 //	Σ cos uᵢ = n − U₂/2! + U₄/4! − … − U₁₀/10!,  Σ sin uᵢ = U₁ − U₃/3! + … + U₉/9!
 //
@@ -156,9 +153,13 @@ func rhythmPersistence(times []int64, loc *time.Location) (Rhythm, Persistence) 
 // that its ten sums stay in registers rather than the caller's figures.
 //
 //go:noinline
-func hourPhases(ts []int64, midNs int64) (dc, ds, wc, ws float64) {
+func hourPhases(ts []int64, lastNs, midNs int64) (n int, dc, ds, wc, ws float64) {
 	var u1, u2, u3, u4, u5, u6, u7, u8, u9, u10 float64
 	for _, t := range ts {
+		if t > lastNs {
+			break
+		}
+		n++
 		u := float64(t-midNs) * (2 * math.Pi / 86400e9)
 		x2 := u * u
 		x3 := x2 * u
@@ -177,8 +178,8 @@ func hourPhases(ts []int64, midNs int64) (dc, ds, wc, ws float64) {
 	}
 	ds = u1 - u3*(1.0/6) + u5*(1.0/120) - u7*(1.0/5040) + u9*(1.0/362880)
 	ws = u1*(1.0/7) - u3*(1.0/(6*343)) + u5*(1.0/(120*16807)) - u7*(1.0/(5040*823543.0)) + u9*(1.0/(362880*40353607.0))
-	n := float64(len(ts))
-	dc = n - u2*(1.0/2) + u4*(1.0/24) - u6*(1.0/720) + u8*(1.0/40320) - u10*(1.0/3628800)
-	wc = n - u2*(1.0/(2*49)) + u4*(1.0/(24*2401)) - u6*(1.0/(720*117649)) + u8*(1.0/(40320*5764801.0))
-	return dc, ds, wc, ws
+	k := float64(n)
+	dc = k - u2*(1.0/2) + u4*(1.0/24) - u6*(1.0/720) + u8*(1.0/40320) - u10*(1.0/3628800)
+	wc = k - u2*(1.0/(2*49)) + u4*(1.0/(24*2401)) - u6*(1.0/(720*117649)) + u8*(1.0/(40320*5764801.0))
+	return n, dc, ds, wc, ws
 }
