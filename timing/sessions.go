@@ -36,17 +36,21 @@ func appendSessions(dst []Session, times []int64, idle time.Duration) []Session 
 		idle = DefaultIdle
 	}
 	lim := uint64(idle)
-	cur := Session{Start: times[0], End: times[0], Events: 1}
-	for _, t := range times[1:] {
-		if uint64(t)-uint64(cur.End) > lim { // t ≥ End: exact unsigned gap
-			dst = append(dst, cur)
-			cur = Session{Start: t, End: t, Events: 1}
-			continue
+	// Each session runs from event i to event j − 1; the inner loop, with
+	// no call in it, keeps its figures in registers.
+	for i := 0; i < len(times); {
+		j, prev := i+1, times[i]
+		for ; j < len(times); j++ {
+			t := times[j]
+			if uint64(t)-uint64(prev) > lim { // t ≥ prev: exact unsigned gap
+				break
+			}
+			prev = t
 		}
-		cur.End = t
-		cur.Events++
+		dst = append(dst, Session{Start: times[i], End: prev, Events: j - i})
+		i = j
 	}
-	return append(dst, cur)
+	return dst
 }
 
 // SessionStats summarizes the sessions of a sequence. Durations and gaps are
