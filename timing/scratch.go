@@ -62,28 +62,7 @@ type sessionsAt struct {
 func (sc *scratch) foldGaps(times []int64, tol time.Duration) ([]int64, []float64) {
 	ts := slices.Grow(sc.times[:0], len(times))[:len(times)]
 	gaps := slices.Grow(sc.gaps[:0], len(times))[:len(times)]
-	t := uint64(tol)
-	anchor := times[0]
-	ts[0] = anchor
-	k := 1
-	prev := anchor
-	sorted := true
-	for _, x := range times[1:] {
-		if x < prev {
-			sorted = false
-			break
-		}
-		prev = x
-		// x ≥ anchor, so the unsigned difference is exact even when the
-		// signed one would overflow.
-		if uint64(x)-uint64(anchor) < t {
-			continue
-		}
-		gaps[k-1] = diffSeconds(anchor, x)
-		anchor = x
-		ts[k] = x
-		k++
-	}
+	k, sorted := foldGapsSorted(ts, gaps, times, uint64(tol))
 	if !sorted {
 		ts = foldSorted(ts[:0], sortedCopy(times), tol)
 		k = len(ts)
@@ -91,4 +70,38 @@ func (sc *scratch) foldGaps(times []int64, tol time.Duration) ([]int64, []float6
 	}
 	sc.times, sc.gaps = ts[:k], gaps[:k-1]
 	return sc.times, sc.gaps
+}
+
+// foldGapsSorted is the pass of foldGaps over times while they are sorted:
+// it writes the folded times to ts and their gaps to gaps (both of
+// len(times)), and returns how many times it kept, or false at the first
+// time out of order. A loop with no call in it, its figures in registers.
+func foldGapsSorted(ts []int64, gaps []float64, times []int64, tol uint64) (int, bool) {
+	anchor := times[0]
+	ts[0] = anchor
+	ts, gaps = ts[:len(times)], gaps[:len(times)]
+	k := 1
+	prev := anchor
+	for _, x := range times[1:] {
+		if x < prev {
+			return k, false
+		}
+		prev = x
+		// x ≥ anchor, so the unsigned difference is exact even when the
+		// signed one would overflow.
+		if uint64(x)-uint64(anchor) < tol {
+			continue
+		}
+		// diffSeconds(anchor, x), whose signed difference overflows only
+		// when it is negative here.
+		g := float64(x-anchor) / 1e9
+		if x-anchor < 0 {
+			g = (float64(x) - float64(anchor)) / 1e9
+		}
+		gaps[k-1] = g
+		anchor = x
+		ts[k] = x
+		k++
+	}
+	return k, true
 }
