@@ -112,39 +112,7 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 	// summary is the same values in the same order: it is copied at the
 	// end instead of computed again.
 	same := nIn == n
-	var ss, ssIn, s1, s2, cov float64
-	prev := gaps[0]
-	d := prev - a.Mean
-	ss = d * d
-	if same {
-		for _, g := range gaps[1:] {
-			d := g - a.Mean
-			ss += d * d
-			d1, d2 := prev-m1, g-m2
-			s1 += d1 * d1
-			s2 += d2 * d2
-			cov += d1 * d2
-			prev = g
-		}
-	} else {
-		if prev <= thr {
-			d := prev - in.Mean
-			ssIn = d * d
-		}
-		for _, g := range gaps[1:] {
-			d := g - a.Mean
-			ss += d * d
-			if g <= thr {
-				d := g - in.Mean
-				ssIn += d * d
-			}
-			d1, d2 := prev-m1, g-m2
-			s1 += d1 * d1
-			s2 += d2 * d2
-			cov += d1 * d2
-			prev = g
-		}
-	}
+	ss, ssIn, s1, s2, cov := secondMoments(gaps, a.Mean, in.Mean, m1, m2, thr, same)
 	sc.memory = memoryOf(s1, s2, cov)
 	a.StdDev = math.Sqrt(ss / float64(n))
 	// The quartile ranks of both, the rank of the cache floor and that of
@@ -235,4 +203,47 @@ func maxGap(m, g float64) float64 {
 		return g
 	}
 	return m
+}
+
+// secondMoments is the second pass of bothByCount over the n ≥ 1 gaps: the
+// sums of squared deviations from the mean of all gaps, ss, and of those
+// at most thr from their mean inMean, ssIn (0 when same: all are), and the
+// lag-1 sums of Memory around m1 (gaps 0…n−2) and m2 (gaps 1…n−1):
+// s1 = Σ (gᵢ − m1)², s2 = Σ (gᵢ₊₁ − m2)², cov = Σ (gᵢ − m1)(gᵢ₊₁ − m2).
+// A function of its own with no call in its loops, so that their figures
+// stay in registers.
+func secondMoments(gaps []float64, mean, inMean, m1, m2, thr float64, same bool) (ss, ssIn, s1, s2, cov float64) {
+	prev := gaps[0]
+	d := prev - mean
+	ss = d * d
+	if same {
+		for _, g := range gaps[1:] {
+			d := g - mean
+			ss += d * d
+			d1, d2 := prev-m1, g-m2
+			s1 += d1 * d1
+			s2 += d2 * d2
+			cov += d1 * d2
+			prev = g
+		}
+		return ss, 0, s1, s2, cov
+	}
+	if prev <= thr {
+		d := prev - inMean
+		ssIn = d * d
+	}
+	for _, g := range gaps[1:] {
+		d := g - mean
+		ss += d * d
+		if g <= thr {
+			d := g - inMean
+			ssIn += d * d
+		}
+		d1, d2 := prev-m1, g-m2
+		s1 += d1 * d1
+		s2 += d2 * d2
+		cov += d1 * d2
+		prev = g
+	}
+	return ss, ssIn, s1, s2, cov
 }
