@@ -66,7 +66,7 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		return false
 	}
 	sum += g
-	a.Min, a.Max = g, g
+	mn, mx := g, g // a.Min and a.Max, in registers
 	if g <= thr {
 		sumIn += g
 		nIn++
@@ -78,7 +78,7 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 			}
 			m2 += g
 			sum += g
-			a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
+			mn, mx = minGap(mn, g), maxGap(mx, g)
 			if g <= thr {
 				sumIn += g
 				nIn++
@@ -91,12 +91,13 @@ func (sc *scratch) bothByCount(gaps []float64, lim uint64, a, in *Summary) bool 
 		m1 = sum
 		m2 += g
 		sum += g
-		a.Min, a.Max = minGap(a.Min, g), maxGap(a.Max, g)
+		mn, mx = minGap(mn, g), maxGap(mx, g)
 		if g <= thr {
 			sumIn += g
 			nIn++
 		}
 	}
+	a.Min, a.Max = mn, mx
 	// The gaps inside sessions are the nIn smallest: their Min is that of
 	// all (the first of its value is one of them), and their Max is the
 	// order statistic of rank nIn − 1, found with the quartiles below.
