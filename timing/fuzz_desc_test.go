@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // descFuzzMax bounds the events decoded from one fuzz input.
@@ -130,7 +132,16 @@ func FuzzRhythmOf(f *testing.F) {
 		if r.Day.Phase < 0 || r.Day.Phase >= 86400 || r.Week.Phase < 0 || r.Week.Phase >= 604800 {
 			t.Errorf("phases out of range: %v %v", r.Day.Phase, r.Week.Phase)
 		}
-		p := PersistenceOf(times, loc)
+		// Analyze's one-pass profile of the sorted times: RhythmOf's
+		// figures of them, bit for bit.
+		sorted := sortedView(times)
+		rp, p := rhythmPersistence(sorted, loc)
+		if diff := cmp.Diff(RhythmOf(sorted, loc), rp); diff != "" {
+			t.Errorf("one-pass rhythm (-RhythmOf +one pass):\n%s", diff)
+		}
+		if p != PersistenceOf(times, loc) {
+			t.Errorf("PersistenceOf differs from the one-pass profile's")
+		}
 		descCheckFinite(t, "Persistence", p)
 		if p.N > 0 && (p.ActiveDays > p.Days || p.ActiveHours > p.Hours || p.ActiveDays < 1 || p.LongestRun > p.ActiveDays) {
 			t.Errorf("inconsistent Persistence %+v", p)

@@ -100,22 +100,6 @@ var weekTrig = sync.OnceValue(func() *trigTables {
 	return t
 })
 
-// midTrig holds cos and sin of the middle of each hour of the day, on the
-// day's circle, 2π·(h + ½)/24, and of each hour of the week, on the week's,
-// 2π·(24·wd + h + ½)/168.
-var midTrig = func() (t struct {
-	day  [24][2]float64
-	week [168][2]float64
-}) {
-	for h := range t.day {
-		t.day[h][1], t.day[h][0] = math.Sincos(2 * math.Pi * (float64(h) + 0.5) / 24)
-	}
-	for h := range t.week {
-		t.week[h][1], t.week[h][0] = math.Sincos(2 * math.Pi * (float64(h) + 0.5) / 168)
-	}
-	return t
-}()
-
 // rotate returns cos and sin of θ + δ from those of θ, for |δ| ≤ 0.005 rad,
 // by the Taylor series of cos δ and sin δ to δ⁵ (truncation below 2e-17),
 // with the factorials as reciprocals: multiplications, not divisions.
