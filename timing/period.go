@@ -393,8 +393,7 @@ func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapB
 		}
 		return m
 	}
-	i := 0
-	for ; i+1 < len(gaps); i += 2 {
+	for i := 0; i < len(gaps); i += 2 {
 		// gaps[i] ends at event i+1 (odd), gaps[i+1] at event i+2 (even).
 		g := gaps[i]
 		if j := bin(g, 1); j < m {
@@ -406,6 +405,9 @@ func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapB
 			oc[j]++
 			os[j] += g
 		}
+		if i+1 == len(gaps) {
+			break
+		}
 		g = gaps[i+1]
 		if j := bin(g, 0); j < m {
 			if cnt[j] == 0 {
@@ -415,18 +417,6 @@ func binGaps(times []int64, gaps []float64, lo, hi float64) (all, odd, even gapB
 			sum[j] += g
 			ec[j]++
 			es[j] += g
-		}
-	}
-	if i < len(gaps) {
-		g := gaps[i]
-		if j := bin(g, 1); j < m {
-			if cnt[j] == 0 {
-				idx = append(idx, int(j))
-			}
-			cnt[j]++
-			sum[j] += g
-			oc[j]++
-			os[j] += g
 		}
 	}
 	all.idx = idx
