@@ -417,3 +417,30 @@ func BenchmarkCPU(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMultiReader merges the same lookups logged at three servers
+// (three copies of a research log, 200,000 lines each), the seed data's
+// ns1/ns2/ns3 case, and reads one log through a MultiReader alone.
+func BenchmarkMultiReader(b *testing.B) {
+	data := benchResearch(200000)
+	for _, k := range []int{1, 3} {
+		b.Run(fmt.Sprintf("inputs=%d", k), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(k * len(data)))
+			events := 0
+			for b.Loop() {
+				var rs []*Reader
+				for range k {
+					rs = append(rs, NewReader(bytes.NewReader(data)))
+				}
+				for _, err := range NewMultiReader(rs...).All() {
+					if err != nil {
+						b.Fatal(err)
+					}
+					events++
+				}
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package dnslog
 
 import (
-	"container/heap"
 	"context"
 	"io"
 	"iter"
@@ -33,7 +32,8 @@ type MultiReader struct {
 	Dedup time.Duration
 
 	readers []*Reader
-	h       mergeHeap
+	heads   []Event // the next event of each input, when on the heap
+	h       []int   // inputs whose head is waiting, a min-heap by (time, input)
 	started bool
 	pending []bool // inputs to read before the next merge step
 	seen    map[dedupKey]time.Time
@@ -161,6 +161,8 @@ func (m *MultiReader) merge(ctx context.Context) (Event, error) {
 		for i := range m.pending {
 			m.pending[i] = true
 		}
+		m.heads = make([]Event, len(m.readers))
+		m.h = make([]int, 0, len(m.readers))
 	}
 	for i, p := range m.pending {
 		if !p {
@@ -175,14 +177,15 @@ func (m *MultiReader) merge(ctx context.Context) (Event, error) {
 			return Event{}, err
 		}
 		m.pending[i] = false
-		heap.Push(&m.h, mergeItem{ev: ev, src: i})
+		m.heads[i] = ev
+		m.push(i)
 	}
 	if len(m.h) == 0 {
 		return Event{}, io.EOF
 	}
-	it := heap.Pop(&m.h).(mergeItem)
-	m.pending[it.src] = true
-	return it.ev, nil
+	src := m.pop()
+	m.pending[src] = true
+	return m.heads[src], nil
 }
 
 // keep applies the de-duplication rule to ev.
@@ -217,26 +220,51 @@ func (m *MultiReader) keep(ev *Event) bool {
 	return true
 }
 
-type mergeItem struct {
-	ev  Event
-	src int
-}
+// The heap holds input indices and compares their heads in place, so that
+// an event is copied once on its way out rather than boxed and moved.
 
-type mergeHeap []mergeItem
-
-func (h mergeHeap) Len() int { return len(h) }
-func (h mergeHeap) Less(i, j int) bool {
-	if c := h[i].ev.Time.Compare(h[j].ev.Time); c != 0 {
+// before reports whether input a's head comes before input b's: earlier
+// time, or the same time and the input given first.
+func (m *MultiReader) before(a, b int) bool {
+	if c := m.heads[a].Time.Compare(m.heads[b].Time); c != 0 {
 		return c < 0
 	}
-	return h[i].src < h[j].src
+	return a < b
 }
-func (h mergeHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *mergeHeap) Push(x any)   { *h = append(*h, x.(mergeItem)) }
-func (h *mergeHeap) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	old[len(old)-1] = mergeItem{}
-	*h = old[:len(old)-1]
-	return it
+
+func (m *MultiReader) push(i int) {
+	m.h = append(m.h, i)
+	for j := len(m.h) - 1; j > 0; {
+		p := (j - 1) / 2
+		if !m.before(m.h[j], m.h[p]) {
+			break
+		}
+		m.h[j], m.h[p] = m.h[p], m.h[j]
+		j = p
+	}
+}
+
+func (m *MultiReader) pop() int {
+	h := m.h
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for j := 0; ; {
+		l := 2*j + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && m.before(h[r], h[l]) {
+			c = r
+		}
+		if !m.before(h[c], h[j]) {
+			break
+		}
+		h[j], h[c] = h[c], h[j]
+		j = c
+	}
+	m.h = h
+	return top
 }

@@ -2,7 +2,10 @@ package dnslog
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -162,5 +165,55 @@ func TestMergeErrors(t *testing.T) {
 	_, err2 := m.Read()
 	if !errors.Is(err1, ErrBinary) || err1 != err2 {
 		t.Errorf("sticky errors %v, %v", err1, err2)
+	}
+}
+
+// TestMultiReaderOrderManyInputs merges up to 12 sorted inputs with many
+// equal times and compares with a stable sort of all events by time, which
+// keeps the inputs' order among equal times (the first input wins a tie).
+func TestMultiReaderOrderManyInputs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	base := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for round := range 50 {
+		k := 1 + rng.IntN(12)
+		var readers []*Reader
+		var want []string
+		type tagged struct {
+			t   time.Time
+			src int
+			s   string
+		}
+		var all []tagged
+		for i := range k {
+			var b strings.Builder
+			cur := base
+			for j := range rng.IntN(40) {
+				cur = cur.Add(time.Duration(rng.IntN(3)) * time.Second) // many ties
+				line := fmt.Sprintf("%s 10.0.%d.%d host%d.example.com A\n", cur.Format(time.RFC3339), i, j%250, j)
+				b.WriteString(line)
+				all = append(all, tagged{cur, i, fmt.Sprintf("in%d:%d", i, j+1)})
+			}
+			readers = append(readers, namedReader(fmt.Sprintf("in%d", i), b.String()))
+		}
+		slices.SortStableFunc(all, func(a, b tagged) int {
+			if c := a.t.Compare(b.t); c != 0 {
+				return c
+			}
+			return a.src - b.src
+		})
+		for _, a := range all {
+			want = append(want, a.s)
+		}
+		evs, errs := readMulti(t, NewMultiReader(readers...))
+		if len(errs) > 0 {
+			t.Fatalf("round %d: %v", round, errs)
+		}
+		var got []string
+		for _, ev := range evs {
+			got = append(got, ev.Pos.String())
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("round %d, %d inputs: merged order (-want +got):\n%s", round, k, d)
+		}
 	}
 }
