@@ -155,6 +155,10 @@ func (m *MultiReader) AllContext(ctx context.Context) iter.Seq2[Event, error] {
 // next call reads on (after a line error) or reports its sticky error
 // again.
 func (m *MultiReader) merge(ctx context.Context) (Event, error) {
+	if len(m.readers) == 1 {
+		// One input is its own merge.
+		return m.readers[0].ReadContext(ctx)
+	}
 	if !m.started {
 		m.started = true
 		m.pending = make([]bool, len(m.readers))
