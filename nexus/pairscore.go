@@ -14,10 +14,10 @@ import (
 // pairs and is set later).
 //
 // Beacon is the largest, over the candidate periods, of S · R · C · G. The
-// candidates are the periods timing finds, twice those that miss many
-// beats, and, for bursty pairs, the period found with the bursts set aside;
-// each is measured again in one way that does not depend on the order in
-// which they were found (see remeasure):
+// candidates are the periods timing finds and, for bursty pairs, twice
+// those that miss many beats and the period found with the bursts set
+// aside; each is measured again in one way that does not depend on the
+// order in which they were found (see remeasure):
 //
 //	S = min(1, −log10(P) / 10)        significance of the period (P under
 //	                                  the Poisson null, measured on all
@@ -253,6 +253,13 @@ func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.Pe
 		return m, true
 	}
 	burst := bursty(ft)
+	// candidate measures c and, on a bursty pair, twice c when c misses
+	// many beats but is significant (a half-beat search).
+	candidate := func(c float64, first *timing.Period) {
+		if m, ok := measure(c, first); ok && burst && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
+			measure(2*c, nil)
+		}
+	}
 	for i, q := range periods {
 		if !q.OK {
 			continue
@@ -261,9 +268,7 @@ func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.Pe
 		if i == 0 {
 			first = &periods[0]
 		}
-		if m, ok := measure(q.Seconds, first); ok && burst && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
-			measure(2*q.Seconds, nil)
-		}
+		candidate(q.Seconds, first)
 	}
 	// A long period hidden under bursts of lookups.
 	const gap = 512 * time.Second
@@ -273,9 +278,7 @@ func remeasure(times []int64, r *timing.Result, fold time.Duration, po timing.Pe
 			o := po
 			o.Min = max(o.Min, 4*gap)
 			if q := timing.DetectPeriod(thin, o); q.OK {
-				if m, ok := measure(q.Seconds, nil); ok && m.MissedFrac >= 0.3 && significance(m.P) >= 0.05 {
-					measure(2*q.Seconds, nil)
-				}
+				candidate(q.Seconds, nil)
 			}
 		}
 	}

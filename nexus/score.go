@@ -151,12 +151,14 @@ type Score struct {
 	Beacon, Human float64
 	// Period is the period the Beacon score rests on (0 when none), with
 	// its p-value P under the Poisson null, measured on all the pair's
-	// folded lookups (timing.MeasurePeriod), and its Benjamini–Hochberg
-	// q-value Q across the pairs scored together. The period was chosen on
-	// the same lookups, so P is approximate: over 3,000 pairs of Poisson
-	// lookups 1.1 % have P ≤ 0.01 and 5.8 % P ≤ 0.05. It is set even when it
-	// is not significant or is explained by a cache (CacheGated): only the
-	// beacon and mixed verdicts rest on it.
+	// folded lookups (by timing.MeasurePeriod, or by the period search
+	// itself for a strongest period with P ≤ 1e-10), and its
+	// Benjamini–Hochberg q-value Q across the pairs scored together. The
+	// period was chosen on the same lookups, so P is approximate: over 3,000
+	// pairs of Poisson lookups 1.2 % have P ≤ 0.01 and 6.0 % P ≤ 0.05
+	// (TestPoissonPairsCalibrated). It is set even when it is not
+	// significant or is explained by a cache (CacheGated): only the beacon
+	// and mixed verdicts rest on it.
 	Period time.Duration
 	P, Q   float64
 	// Verdict is the class; Evidence the figures behind it, most important

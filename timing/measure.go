@@ -12,8 +12,8 @@ import (
 // way: on all events rather than on what other periods left over, or on
 // the events that remain once bursts are set aside. Unsorted input is
 // sorted in a copy; fewer than MinPeriodEvents events, a period that is not
-// positive, or no beat near it give a Period with OK false and P 1.
-// opts.Min, Max and MaxPeriods are ignored.
+// positive, or no beat near it give a Period with OK false and P 1. Of
+// opts only Resolution is used.
 //
 // Method: with c = near in seconds, the gaps are binned as in DetectPeriod;
 // T is refined from c by the fixed point T ← Σ g / Σ round(g/T) and kept when
