@@ -233,6 +233,11 @@ func readCount(b *testing.B, data []byte, setup func(*Reader)) int {
 	if setup != nil {
 		setup(r)
 	}
+	return countEvents(b, r)
+}
+
+// countEvents reads r to the end and returns the number of events.
+func countEvents(b *testing.B, r *Reader) int {
 	n := 0
 	for {
 		_, err := r.Read()
@@ -325,17 +330,7 @@ func BenchmarkLargeFile(b *testing.B) {
 					b.Fatal(err)
 				}
 				defer c.Close()
-				n := 0
-				for {
-					_, err := r.Read()
-					if err == io.EOF {
-						return n
-					}
-					if err != nil {
-						b.Fatal(err)
-					}
-					n++
-				}
+				return countEvents(b, r)
 			}
 			read(2) // page cache
 			b.SetBytes(int64(len(all)))
