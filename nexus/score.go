@@ -79,7 +79,8 @@ type Options struct {
 	Resolution time.Duration
 	// Timing is passed to timing.Analyze (its Location and TTL are set per
 	// pair from the fields above, and a zero Period.Min means
-	// DefaultMinPeriod).
+	// DefaultMinPeriod). ScorePairs sets Timing.Serial when it scores
+	// several pairs on several workers.
 	Timing timing.Options
 	// KeepTiming keeps each pair's full timing.Result in Score.Timing
 	// (about 3 KB per pair); otherwise only the figures in Score are kept.
@@ -295,6 +296,11 @@ func ScorePairs(ctx context.Context, pairs []Pair, opts Options) ([]Score, error
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > 1 && len(pairs) > 1 {
+		// The pairs keep every worker busy: a second goroutine per
+		// timing.Analyze call would only add its start-up cost.
+		opts.Timing.Serial = true
 	}
 	shares := Shares(pairs)
 	out := make([]Score, len(pairs))

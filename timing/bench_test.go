@@ -19,7 +19,8 @@ func benchSeq(n int) []int64 {
 
 // BenchmarkAnalyze covers the sizes nexus meets per (client, domain) pair,
 // 30 to 300 events, where the fixed cost of a call dominates, and large
-// sequences, where the cost per event does.
+// sequences, where the cost per event does. From ConcurrentEvents events on,
+// "/serial" is the same call with Options.Serial, on one goroutine.
 func BenchmarkAnalyze(b *testing.B) {
 	for _, n := range []int{30, 100, 300, 1e3, 1e4, 1e5, 1e6} {
 		ts := benchSeq(n)
@@ -27,6 +28,16 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				Analyze(ts, Options{})
+			}
+			b.ReportMetric(float64(len(ts)*b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+		if n < ConcurrentEvents {
+			continue
+		}
+		b.Run(fmt.Sprintf("n=%d/serial", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Analyze(ts, Options{Serial: true})
 			}
 			b.ReportMetric(float64(len(ts)*b.N)/b.Elapsed().Seconds(), "events/s")
 		})

@@ -180,6 +180,9 @@ func TestSummarizeAgainstDefinition(t *testing.T) {
 }
 
 func TestSummaryAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	times := make([]int64, 10000)
 	for i := range times {
 		times[i] = int64(i) * 3 * dSec

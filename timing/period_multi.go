@@ -252,13 +252,12 @@ func (sc *scratch) marksAndLogGate(times []int64, gaps []float64, t, delta float
 	return marksBelowGate(marks, ones), logCUSUMBelowGate(y, sum, big)
 }
 
-// beatMarks is beatMarks(times, t, delta, false) in sc.work, from the
+// beatMarks is beatMarks(times, t, delta, false) in sc.beats, from the
 // gaps when given.
 func (sc *scratch) beatMarks(times []int64, gaps []float64, t, delta float64) []float64 {
 	n := len(times) - 1
-	// The summaries are done with sc.work by now: it holds the marks.
-	marks := slices.Grow(sc.work[:0], n)[:n]
-	sc.work = marks
+	marks := slices.Grow(sc.beats[:0], n)[:n]
+	sc.beats = marks
 	cb := newComb(t, delta)
 	for i := range marks {
 		_, ok := cb.on(gapAt(times, gaps, i+1))

@@ -12,10 +12,11 @@ import (
 type scratch struct {
 	times []int64   // folded times
 	gaps  []float64 // their gaps
-	work  []float64 // reordered by summaries and selections, then the beat marks of the change search when needed
+	work  []float64 // reordered by summaries and selections
 	inner []float64 // gaps inside sessions
 	logs  []float64 // log gaps of the change search
 	marks []uint8   // beat marks of the change search
+	beats []float64 // the same as floats, for its CUSUM
 
 	off      [2][]int64 // events off the beat, alternately (DetectPeriods)
 	restGaps []float64  // gaps of those events
@@ -35,7 +36,7 @@ type scratch struct {
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // maxPooled is the largest sequence whose buffers go back to the pool: at
-// most eight slices of 8 bytes and one of 1 byte per event, so under 10 MB
+// most nine slices of 8 bytes and one of 1 byte per event, so under 10 MB
 // are kept per pooled scratch between calls (and the pool lets go of them
 // at a collection).
 const maxPooled = 1 << 17
