@@ -97,18 +97,20 @@ func inRange(t time.Time) (time.Time, bool) {
 
 // parseEpoch parses decimal epoch seconds with an optional fraction
 // ("1691577600", "1610645203.325590") into UTC. Values outside years
-// 1970–2262 are rejected.
+// 1970–2262 are rejected. Fraction digits past the ninth (below a
+// nanosecond) are checked and dropped.
 func parseEpoch(b []byte) (time.Time, bool) {
-	if len(b) == 0 {
-		return time.Time{}, false
-	}
 	var sec int64
 	i := 0
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			break
+		}
 		if sec > math.MaxInt64/10-10 {
 			return time.Time{}, false
 		}
-		sec = sec*10 + int64(b[i]-'0')
+		sec = sec*10 + int64(c)
 	}
 	if i == 0 {
 		return time.Time{}, false
@@ -119,13 +121,21 @@ func parseEpoch(b []byte) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		i++
-		scale := int64(100000000)
 		start := i
-		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			nsec += int64(b[i]-'0') * scale
-			scale /= 10
+		for ; i < len(b) && i-start < 9; i++ {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			nsec = nsec*10 + int64(c)
 		}
-		if i != len(b) || i == start {
+		nsec *= pow10ns[9-(i-start)]
+		for ; i < len(b); i++ {
+			if b[i]-'0' > 9 {
+				return time.Time{}, false
+			}
+		}
+		if i == start {
 			return time.Time{}, false
 		}
 	}
@@ -134,6 +144,9 @@ func parseEpoch(b []byte) (time.Time, bool) {
 	}
 	return time.Unix(sec, nsec).UTC(), true
 }
+
+// pow10ns[k] is 10^k, for scaling k missing fraction digits to nanoseconds.
+var pow10ns = [10]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // digits parses an all-digit field.
 func digits(b []byte) (int, bool) {

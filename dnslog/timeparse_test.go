@@ -1,6 +1,8 @@
 package dnslog
 
 import (
+	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -119,4 +121,83 @@ func TestParseMonth(t *testing.T) {
 			t.Errorf("parseMonth(%q) accepted", m)
 		}
 	}
+}
+
+// parseEpochRef is the first version of parseEpoch, which scaled each
+// fraction digit as it went; parseEpoch must agree with it.
+func parseEpochRef(b []byte) (time.Time, bool) {
+	if len(b) == 0 {
+		return time.Time{}, false
+	}
+	var sec int64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if sec > math.MaxInt64/10-10 {
+			return time.Time{}, false
+		}
+		sec = sec*10 + int64(b[i]-'0')
+	}
+	if i == 0 {
+		return time.Time{}, false
+	}
+	var nsec int64
+	if i < len(b) {
+		if b[i] != '.' {
+			return time.Time{}, false
+		}
+		i++
+		scale := int64(100000000)
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			nsec += int64(b[i]-'0') * scale
+			scale /= 10
+		}
+		if i != len(b) || i == start {
+			return time.Time{}, false
+		}
+	}
+	if sec > 9200000000 {
+		return time.Time{}, false
+	}
+	return time.Unix(sec, nsec).UTC(), true
+}
+
+// trickyEpochs are stamps for parseEpoch and parseEpochRef to agree on.
+var trickyEpochs = []string{
+	"", "0", "1", "1521911720", "1521911720.070000", "1521911720.1", "1521911720.123456789",
+	"1521911720.1234567891", "1521911720.9999999999999999999999", "1521911720.", ".5", "1.5e9", "-1", "+1",
+	"1521911720.5x", "1521911720x", "9200000000", "9200000000.999999999", "9200000001", "00000000000000000000001.5",
+	"922337203685477580", "9223372036854775807", "9223372036854775808", "99999999999999999999999", "1.", "1..5",
+	"1.5.5", " 1", "1 ", "١٢", "0.000000001", "0.0000000009",
+}
+
+func checkParseEpoch(t *testing.T, b []byte) {
+	t.Helper()
+	got, ok := parseEpoch(b)
+	want, wok := parseEpochRef(b)
+	if ok != wok || !got.Equal(want) || got.Location() != want.Location() {
+		t.Fatalf("parseEpoch(%q) = %v, %v; want %v, %v", b, got, ok, want, wok)
+	}
+}
+
+func TestParseEpochRef(t *testing.T) {
+	for _, s := range trickyEpochs {
+		checkParseEpoch(t, []byte(s))
+	}
+	rng := rand.New(rand.NewPCG(8, 9))
+	alphabet := []byte("0123456789012345678901234567890123456789.x")
+	for range 100000 {
+		b := make([]byte, rng.IntN(30))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		checkParseEpoch(t, b)
+	}
+}
+
+func FuzzParseEpoch(f *testing.F) {
+	for _, s := range trickyEpochs {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { checkParseEpoch(t, b) })
 }
