@@ -14,6 +14,48 @@ import (
 // returned as RawName and shares the result's storage when the two are
 // equal.
 func normalizeName(b []byte, intern func([]byte) string) (name, raw string, ok bool) {
+	if plainName(b) {
+		s := intern(b)
+		return s, s, true
+	}
+	return normalizeNameGeneral(b, intern)
+}
+
+// plainNameByte classifies the bytes of a plain name (see plainName): 0
+// for bytes that keep a name from being plain, 1 for the dot, 2 for the
+// others.
+var plainNameByte = func() (t [256]byte) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = 2
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 0
+	}
+	t['\\'] = 0
+	t['.'] = 1
+	return t
+}()
+
+// plainName reports whether b is a name that normalizeName returns as it
+// is: not empty, of printable ASCII bytes other than uppercase letters
+// and the backslash (which starts escapes in some formats), with no empty
+// label (no leading or trailing dot, no ".."; the root "." is not plain).
+// It looks at each byte once.
+func plainName(b []byte) bool {
+	prev := byte(1) // as if a dot came before b: a leading dot fails
+	for _, c := range b {
+		k := plainNameByte[c]
+		if k&prev == 1 || k == 0 { // "..", a leading dot, or a byte that is not plain
+			return false
+		}
+		prev = k
+	}
+	return prev == 2 // not empty and no trailing dot
+}
+
+// normalizeNameGeneral is normalizeName without the fast path for plain
+// names, which it returns alike.
+func normalizeNameGeneral(b []byte, intern func([]byte) string) (name, raw string, ok bool) {
 	if len(b) == 0 {
 		return "", "", false
 	}
