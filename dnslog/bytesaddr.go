@@ -120,3 +120,49 @@ func bytesAddrPort(b []byte, portOptional bool) (addr netip.Addr, port uint16, p
 	}
 	return addr, 0, len(b), true
 }
+
+// dottedQuad parses a dotted-quad IPv4 address in its strict form: four
+// decimal octets of one to three digits, no leading zeros, each at most
+// 255. It reports false for anything else, including forms that other
+// parsers accept, so a caller falls back to its general parser then.
+func dottedQuad(b []byte) (netip.Addr, bool) {
+	var ip [4]byte
+	i := 0
+	for k := range 4 {
+		if k > 0 {
+			if i >= len(b) || b[i] != '.' {
+				return netip.Addr{}, false
+			}
+			i++
+		}
+		if i >= len(b) {
+			return netip.Addr{}, false
+		}
+		v := uint(b[i] - '0')
+		if v > 9 {
+			return netip.Addr{}, false
+		}
+		i++
+		if v != 0 { // "0" is an octet; "01" is not
+			for range 2 {
+				if i >= len(b) {
+					break
+				}
+				d := uint(b[i] - '0')
+				if d > 9 {
+					break
+				}
+				v = v*10 + d
+				i++
+			}
+			if v > 255 {
+				return netip.Addr{}, false
+			}
+		}
+		ip[k] = byte(v)
+	}
+	if i != len(b) {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(ip), true
+}
