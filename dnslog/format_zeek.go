@@ -97,9 +97,13 @@ type zeekDecoder struct {
 	sep, setSep  []byte
 	empty, unset []byte
 	col          [zNumRoles]int // column index of each role, -1 if absent
+	cols         []zcol         // the roles present, with their columns
 	ncols        int            // 0: no #fields seen yet
 	spans        []span
 }
+
+// zcol is a role present in #fields and its column index.
+type zcol struct{ role, col int }
 
 func newZeekDecoder(c *decodeConfig) *zeekDecoder {
 	d := &zeekDecoder{
@@ -125,24 +129,14 @@ func (d *zeekDecoder) decode(line []byte, ev *Event) (bool, error) {
 	if d.ncols == 0 {
 		return false, badField(0, ErrField, "data line before a #fields header")
 	}
-	d.spans = d.spans[:0]
 	if len(d.sep) == 1 {
-		// One pass over the line: fields are short, so a byte loop beats
-		// a call per field.
-		sep, start := d.sep[0], 0
-		for i, c := range line {
-			if c == sep {
-				d.spans = append(d.spans, span{start, i})
-				start = i + 1
-				if len(d.spans) > d.ncols {
-					break
-				}
-			}
+		if cap(d.spans) <= d.ncols {
+			d.spans = make([]span, d.ncols+1)
 		}
-		if len(d.spans) <= d.ncols {
-			d.spans = append(d.spans, span{start, len(line)})
-		}
+		d.spans = d.spans[:d.ncols+1]
+		d.spans = d.spans[:splitByte(d.spans, line, d.sep[0])]
 	} else {
+		d.spans = d.spans[:0]
 		start := 0
 		for {
 			i := bytes.Index(line[start:], d.sep)
@@ -165,19 +159,17 @@ func (d *zeekDecoder) decode(line []byte, ev *Event) (bool, error) {
 		return false, badField(off, ErrField, "want "+strconv.Itoa(d.ncols)+" fields as in #fields, have "+strconv.Itoa(len(d.spans)))
 	}
 	var vals [zNumRoles]zval
-	for role, c := range d.col {
-		if c < 0 {
-			continue
-		}
-		s := d.spans[c]
+	for _, rc := range d.cols {
+		s := d.spans[rc.col]
 		v := line[s.off:s.end]
+		z := &vals[rc.role]
+		z.off = s.off
 		switch {
-		case bytes.Equal(v, d.unset):
-			vals[role] = zval{off: s.off, set: false}
-		case bytes.Equal(v, d.empty):
-			vals[role] = zval{off: s.off, set: true, b: v[:0]}
+		case string(v) == string(d.unset):
+		case string(v) == string(d.empty):
+			z.set, z.b = true, v[:0]
 		default:
-			vals[role] = zval{off: s.off, set: true, b: v}
+			z.set, z.b = true, v
 		}
 	}
 	if err := d.fill(&vals, ev, d.setSep); err != nil {
@@ -223,6 +215,12 @@ func (d *zeekDecoder) header(line []byte) error {
 			}
 			n++
 		}
+		d.cols = d.cols[:0]
+		for role, c := range d.col {
+			if c >= 0 {
+				d.cols = append(d.cols, zcol{role, c})
+			}
+		}
 		if d.col[zTS] < 0 || d.col[zOrigH] < 0 {
 			d.ncols = 0
 			return badField(len(key)+len(d.sep), ErrField, "#fields lacks ts or id.orig_h")
@@ -237,14 +235,13 @@ type zval struct {
 	b      []byte
 	off    int
 	set    bool
-	quoted bool     // JSON: a string value, or a list of strings, still JSON-escaped
-	isList bool     // list holds the items' ranges in b
-	list   [][2]int // item ranges
+	quoted bool // JSON: a string value, or a list of strings, still JSON-escaped
+	isList bool // JSON: the decoder's sets hold the items' ranges in b
 }
 
 // fill turns the role values into event fields.
 func (d *zeekCommon) fill(v *[zNumRoles]zval, ev *Event, setSep []byte) error {
-	ts := v[zTS]
+	ts := &v[zTS]
 	if !ts.set {
 		return badField(ts.off, ErrTime, "ts unset")
 	}
@@ -260,19 +257,19 @@ func (d *zeekCommon) fill(v *[zNumRoles]zval, ev *Event, setSep []byte) error {
 	}
 	ev.Time = t
 	var err error
-	if ev.Client, err = zeekAddr(v[zOrigH], true); err != nil {
+	if ev.Client, err = zeekAddr(&v[zOrigH], true); err != nil {
 		return err
 	}
-	if ev.Server, err = zeekAddr(v[zRespH], false); err != nil {
+	if ev.Server, err = zeekAddr(&v[zRespH], false); err != nil {
 		return err
 	}
-	if ev.ClientPort, err = zeekPort(v[zOrigP]); err != nil {
+	if ev.ClientPort, err = zeekPort(&v[zOrigP]); err != nil {
 		return err
 	}
-	if ev.ServerPort, err = zeekPort(v[zRespP]); err != nil {
+	if ev.ServerPort, err = zeekPort(&v[zRespP]); err != nil {
 		return err
 	}
-	if q := v[zQuery]; q.set {
+	if q := &v[zQuery]; q.set {
 		if err := d.name(q, ev); err != nil {
 			return err
 		}
@@ -318,11 +315,23 @@ func (d *zeekCommon) fill(v *[zNumRoles]zval, ev *Event, setSep []byte) error {
 		}
 		ev.RCode = c
 	}
-	return d.answers(v[zAnswers], v[zTTLs], setSep, ev)
+	return d.answers(&v[zAnswers], &v[zTTLs], setSep, ev)
 }
 
 // name sets Name and RawName from a query value.
-func (d *zeekCommon) name(q zval, ev *Event) error {
+func (d *zeekCommon) name(q *zval, ev *Event) error {
+	if !q.quoted && plainName(q.b) {
+		// Nothing to unescape or escape, already normalised.
+		s := d.cfg.intern(q.b)
+		ev.Name, ev.RawName = s, s
+		return nil
+	}
+	return d.nameGeneral(q, ev)
+}
+
+// nameGeneral is name without the fast path for plain names, which it
+// sets alike.
+func (d *zeekCommon) nameGeneral(q *zval, ev *Event) error {
 	raw := q.b
 	if q.quoted && bytes.IndexByte(raw, '\\') >= 0 {
 		d.scratch = jsonUnescape(d.scratch[:0], raw)
@@ -341,7 +350,7 @@ func (d *zeekCommon) name(q zval, ev *Event) error {
 		d.pres = presEscape(d.pres[:0], raw)
 		pres = d.pres
 	}
-	name, _, ok := normalizeName(pres, d.cfg.intern)
+	name, _, ok := normalizeNameGeneral(pres, d.cfg.intern)
 	if !ok {
 		return badField(q.off, ErrName, quoteField(q.b))
 	}
@@ -385,12 +394,13 @@ func presEscape(dst, b []byte) []byte {
 }
 
 // answers fills ev.Answers from the answers and TTLs values, which are
-// lists: JSON arrays (list set) or TSV sets separated by setSep.
-func (d *zeekCommon) answers(a, ttl zval, setSep []byte, ev *Event) error {
+// lists: JSON arrays (isList set: their item ranges are in d.sets[0] and
+// d.sets[1]) or TSV sets separated by setSep.
+func (d *zeekCommon) answers(a, ttl *zval, setSep []byte, ev *Event) error {
 	if !a.set {
 		return nil
 	}
-	items := a.list
+	items := d.sets[0]
 	if !a.isList {
 		if len(a.b) == 0 {
 			return nil
@@ -403,8 +413,9 @@ func (d *zeekCommon) answers(a, ttl zval, setSep []byte, ev *Event) error {
 	}
 	var ttls [][2]int
 	if ttl.set {
-		ttls = ttl.list
-		if !ttl.isList && len(ttl.b) > 0 {
+		if ttl.isList {
+			ttls = d.sets[1]
+		} else if len(ttl.b) > 0 {
 			d.sets[1] = splitSet(d.sets[1][:0], ttl.b, setSep)
 			ttls = d.sets[1]
 		}
@@ -533,11 +544,14 @@ func parseUint(b []byte, max uint64) (uint64, bool) {
 
 // zeekAddr parses an address value; required reports whether unset is an
 // error.
-func zeekAddr(v zval, required bool) (a netip.Addr, err error) {
+func zeekAddr(v *zval, required bool) (a netip.Addr, err error) {
 	if !v.set || len(v.b) == 0 {
 		if required {
 			return a, badField(v.off, ErrAddr, "id.orig_h unset")
 		}
+		return a, nil
+	}
+	if a, ok := dottedQuad(v.b); ok {
 		return a, nil
 	}
 	a, ok := parseAddrBytes(v.b)
@@ -547,7 +561,7 @@ func zeekAddr(v zval, required bool) (a netip.Addr, err error) {
 	return a, nil
 }
 
-func zeekPort(v zval) (uint16, error) {
+func zeekPort(v *zval) (uint16, error) {
 	if !v.set {
 		return 0, nil
 	}
@@ -627,8 +641,6 @@ func sniffZeek(lines [][]byte) int {
 // than encoding/json for this purpose; nested values are skipped.
 type zeekJSONDecoder struct {
 	zeekCommon
-	items [][2]int
-	ttls  [][2]int
 }
 
 // maxJSONDepth bounds the nesting of skipped values.
@@ -645,7 +657,7 @@ func (d *zeekJSONDecoder) decode(line []byte, ev *Event) (bool, error) {
 	first := i
 	i++
 	var vals [zNumRoles]zval
-	d.items, d.ttls = d.items[:0], d.ttls[:0]
+	d.sets[0], d.sets[1] = d.sets[0][:0], d.sets[1][:0]
 	notDNS := false
 	for {
 		i = skipWS(line, i)
@@ -688,9 +700,9 @@ func (d *zeekJSONDecoder) decode(line []byte, ev *Event) (bool, error) {
 			}
 			i = e + 1
 		case c == '[' && (role == zAnswers || role == zTTLs):
-			list := &d.items
+			list := &d.sets[0]
 			if role == zTTLs {
-				list = &d.ttls
+				list = &d.sets[1]
 			}
 			var quoted bool
 			var ok bool
@@ -698,7 +710,7 @@ func (d *zeekJSONDecoder) decode(line []byte, ev *Event) (bool, error) {
 			if !ok {
 				return false, badField(vs, ErrField, "malformed array")
 			}
-			vals[role] = zval{b: line, off: 0, set: true, quoted: quoted, isList: true, list: *list}
+			vals[role] = zval{b: line, off: 0, set: true, quoted: quoted, isList: true}
 		case c == '{' || c == '[':
 			e, ok := skipNested(line, i)
 			if !ok {

@@ -3,11 +3,13 @@ package dnslog
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -323,4 +325,43 @@ func TestZeekRITA(t *testing.T) {
 	if diff := cmp.Diff(want, got, append(cmpEvents, cmpopts.IgnoreFields(Event{}, "Pos"))...); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// checkZeekName compares the query-name fast path with the general one.
+func checkZeekName(t *testing.T, b []byte, quoted bool) {
+	t.Helper()
+	res := func(general bool) []any {
+		var in interner
+		d := zeekCommon{cfg: &decodeConfig{loc: time.UTC, intern: in.intern}}
+		q := zval{b: b, off: 3, set: true, quoted: quoted}
+		var ev Event
+		var err error
+		if general {
+			err = d.nameGeneral(&q, &ev)
+		} else {
+			err = d.name(&q, &ev)
+		}
+		return []any{ev.Name, ev.RawName, fmt.Sprint(err)}
+	}
+	if diff := cmp.Diff(res(true), res(false)); diff != "" {
+		t.Fatalf("name(%q, quoted %v) (-general +fast):\n%s", b, quoted, diff)
+	}
+}
+
+func TestZeekNameFast(t *testing.T) {
+	extra := []string{`a\x20b`, `a\x41`, `A\u0041`, `a\\x41`, `x\xZZ`, `a\`, `\x2e`, "a\\x2e.b", `\u0000`}
+	for _, s := range append(trickyNames, extra...) {
+		for _, quoted := range []bool{false, true} {
+			checkZeekName(t, []byte(s), quoted)
+		}
+	}
+}
+
+func FuzzZeekName(f *testing.F) {
+	for _, s := range trickyNames {
+		f.Add([]byte(s), false)
+	}
+	f.Add([]byte(`a\x20b.example`), false)
+	f.Add([]byte(`A\u0041.example`), true)
+	f.Fuzz(func(t *testing.T, b []byte, quoted bool) { checkZeekName(t, b, quoted) })
 }
