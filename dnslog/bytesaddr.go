@@ -143,20 +143,22 @@ func dottedQuad(b []byte) (netip.Addr, bool) {
 			return netip.Addr{}, false
 		}
 		i++
-		if v != 0 { // "0" is an octet; "01" is not
-			for range 2 {
-				if i >= len(b) {
-					break
-				}
-				d := uint(b[i] - '0')
-				if d > 9 {
-					break
+		if i < len(b) {
+			if d := uint(b[i] - '0'); d <= 9 {
+				if v == 0 { // a leading zero
+					return netip.Addr{}, false
 				}
 				v = v*10 + d
 				i++
-			}
-			if v > 255 {
-				return netip.Addr{}, false
+				if i < len(b) {
+					if d := uint(b[i] - '0'); d <= 9 {
+						v = v*10 + d
+						i++
+						if v > 255 {
+							return netip.Addr{}, false
+						}
+					}
+				}
 			}
 		}
 		ip[k] = byte(v)

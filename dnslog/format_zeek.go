@@ -102,8 +102,19 @@ type zeekDecoder struct {
 	spans        []span
 }
 
-// zcol is a role present in #fields and its column index.
-type zcol struct{ role, col int }
+// zcol is a role present in #fields and its column index. fallback marks
+// the name roles (qclass_name, qtype_name, rcode_name), which fill reads
+// only when the number in the role before them is unset.
+type zcol struct {
+	role, col int
+	fallback  bool
+}
+
+// isMarker reports whether v is the marker m ("-", "(empty)"), comparing
+// the first bytes in place before calling for the rest.
+func isMarker(v, m []byte) bool {
+	return len(v) == len(m) && (len(m) == 0 || v[0] == m[0]) && string(v) == string(m)
+}
 
 func newZeekDecoder(c *decodeConfig) *zeekDecoder {
 	d := &zeekDecoder{
@@ -160,13 +171,16 @@ func (d *zeekDecoder) decode(line []byte, ev *Event) (bool, error) {
 	}
 	var vals [zNumRoles]zval
 	for _, rc := range d.cols {
+		if rc.fallback && vals[rc.role-1].set {
+			continue // fill reads a name role only when its number is unset
+		}
 		s := d.spans[rc.col]
 		v := line[s.off:s.end]
 		z := &vals[rc.role]
 		z.off = s.off
 		switch {
-		case string(v) == string(d.unset):
-		case string(v) == string(d.empty):
+		case isMarker(v, d.unset):
+		case isMarker(v, d.empty):
 			z.set, z.b = true, v[:0]
 		default:
 			z.set, z.b = true, v
@@ -218,7 +232,8 @@ func (d *zeekDecoder) header(line []byte) error {
 		d.cols = d.cols[:0]
 		for role, c := range d.col {
 			if c >= 0 {
-				d.cols = append(d.cols, zcol{role, c})
+				fallback := role == zQClassName || role == zQTypeName || role == zRCodeName
+				d.cols = append(d.cols, zcol{role, c, fallback})
 			}
 		}
 		if d.col[zTS] < 0 || d.col[zOrigH] < 0 {
@@ -427,15 +442,21 @@ func (d *zeekCommon) answers(a, ttl *zval, setSep []byte, ev *Event) error {
 	d.slab = d.slab[len(items):]
 	for i, it := range items {
 		data := a.b[it[0]:it[1]]
-		if a.quoted && bytes.IndexByte(data, '\\') >= 0 {
-			d.scratch = jsonUnescape(d.scratch[:0], data)
-			data = d.scratch
+		if plainName(data) {
+			// Nothing to unescape, lowercase or trim: answerData
+			// would intern it as it is.
+			out[i] = Answer{Data: d.cfg.intern(data)}
+		} else {
+			if a.quoted && bytes.IndexByte(data, '\\') >= 0 {
+				d.scratch = jsonUnescape(d.scratch[:0], data)
+				data = d.scratch
+			}
+			if bytes.IndexByte(data, '\\') >= 0 {
+				d.scratch2 = zeekUnescape(d.scratch2[:0], data)
+				data = d.scratch2
+			}
+			out[i] = Answer{Data: d.answerData(data)}
 		}
-		if bytes.IndexByte(data, '\\') >= 0 {
-			d.scratch2 = zeekUnescape(d.scratch2[:0], data)
-			data = d.scratch2
-		}
-		out[i] = Answer{Data: d.answerData(data)}
 		if i < len(ttls) {
 			tb := ttl.b[ttls[i][0]:ttls[i][1]]
 			if f, ok := parseTTL(tb); ok {
@@ -492,7 +513,12 @@ func splitSet(out [][2]int, b, sep []byte) [][2]int {
 	}
 	start := 0
 	for {
-		i := bytes.Index(b[start:], sep)
+		var i int
+		if len(sep) == 1 {
+			i = bytes.IndexByte(b[start:], sep[0])
+		} else {
+			i = bytes.Index(b[start:], sep)
+		}
 		if i < 0 {
 			return append(out, [2]int{start, len(b)})
 		}
@@ -531,10 +557,11 @@ func parseUint(b []byte, max uint64) (uint64, bool) {
 	}
 	var n uint64
 	for _, c := range b {
-		if c < '0' || c > '9' {
+		c -= '0'
+		if c > 9 {
 			return 0, false
 		}
-		n = n*10 + uint64(c-'0')
+		n = n*10 + uint64(c)
 		if n > max {
 			return 0, false
 		}
