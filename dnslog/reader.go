@@ -90,7 +90,7 @@ type Reader struct {
 	// In parallel mode Skipped and Errors account for a chunk when its
 	// first event is returned; the input is read a chunk at a time, so a
 	// slow source (a pipe being written) delivers events in bursts; and up
-	// to Parallel+4 chunks are held with their events (about 1.2 MB per
+	// to 2·Parallel+5 chunks are held with their events (about 1.2 MB per
 	// chunk of 60-byte lines), per Reader: a MultiReader over many files
 	// holds that for each. The zero value stays sequential for these
 	// reasons: set Parallel to -1 for large files.
