@@ -82,7 +82,7 @@ type Reader struct {
 	// the same events and errors in the same order as a sequential Reader.
 	// The goroutine calling Read only reads the input and cuts it after
 	// line ends; splitting and decoding the lines is what is spread (on
-	// 2 cores a large file reads about 1.2–1.9 times as fast with
+	// 2 cores a 100 MB file reads about 1.7–2.0 times as fast with
 	// Parallel 2 as sequentially: see BENCHMARKS.md). Other formats, and
 	// values below 2, read sequentially. A negative value means
 	// runtime.GOMAXPROCS(0).

@@ -98,3 +98,45 @@ func unsortedCopy(rng *rand.Rand, ts []int64) []int64 {
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
+
+// FuzzAnalyzeConcurrent compares concurrent and serial Analyze on
+// sequences of ConcurrentEvents to 3 × ConcurrentEvents events built from
+// the input: a beacon (period, jitter kind and width, missed share), a
+// change to a second period part-way, Poisson noise and duplicated events,
+// in a zone and with options taken from the input.
+func FuzzAnalyzeConcurrent(f *testing.F) {
+	f.Fuzz(func(t *testing.T, seed uint64, period, period2 uint32, shape, noise uint8, split uint16) {
+		rng := rand.New(rand.NewPCG(seed, uint64(shape)<<8|uint64(noise)))
+		n := ConcurrentEvents + int(split)%(2*ConcurrentEvents)
+		p := 1 + float64(period%86400)
+		w := float64(shape%8) / 8
+		kind := jitterKind(shape / 8 % 3)
+		ts := simBeacon(rng, kind, p, w, float64(shape/24%5)/10, n)
+		if k := int(split) % len(ts); period2%3 == 0 && k > 0 {
+			// From event k on, the beat has a second period.
+			p2 := 1 + float64(period2%7200)
+			rest := simBeacon(rng, kind, p2, w, 0, len(ts)-k)
+			for i, x := range rest {
+				ts[k+i] = ts[k-1] + (x - simEpoch) + int64(p2*1e9)
+			}
+		}
+		for range int(noise) * n / 512 {
+			ts = append(ts, ts[0]+rng.Int64N(max(1, ts[len(ts)-1]-ts[0])))
+		}
+		for i := range int(noise%16) * 8 {
+			ts = append(ts, ts[i*n/128%len(ts)])
+		}
+		opts := Options{
+			Location:      time.FixedZone("F", int(seed%25)*3600-12*3600),
+			TTL:           time.Duration(shape%5) * 60 * time.Second,
+			FoldTolerance: time.Duration(int(noise%4)-1) * time.Second,
+			Period:        PeriodOptions{Min: time.Duration(period2%4) * 10 * time.Second},
+		}
+		got := Analyze(ts, opts)
+		opts.Serial = true
+		want := Analyze(ts, opts)
+		if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+			t.Fatalf("concurrent Analyze differs (-serial +concurrent):\n%s", d)
+		}
+	})
+}
