@@ -344,18 +344,24 @@ func (d *zeekCommon) name(q *zval, ev *Event) error {
 	return d.nameGeneral(q, ev)
 }
 
+// unescape undoes the JSON escapes of b when quoted, then Zeek's \xHH
+// escapes, into d's scratch buffers (b itself when it has no backslash).
+func (d *zeekCommon) unescape(b []byte, quoted bool) []byte {
+	if quoted && bytes.IndexByte(b, '\\') >= 0 {
+		d.scratch = jsonUnescape(d.scratch[:0], b)
+		b = d.scratch
+	}
+	if bytes.IndexByte(b, '\\') >= 0 {
+		d.scratch2 = zeekUnescape(d.scratch2[:0], b)
+		b = d.scratch2
+	}
+	return b
+}
+
 // nameGeneral is name without the fast path for plain names, which it
 // sets alike.
 func (d *zeekCommon) nameGeneral(q *zval, ev *Event) error {
-	raw := q.b
-	if q.quoted && bytes.IndexByte(raw, '\\') >= 0 {
-		d.scratch = jsonUnescape(d.scratch[:0], raw)
-		raw = d.scratch
-	}
-	if bytes.IndexByte(raw, '\\') >= 0 {
-		d.scratch2 = zeekUnescape(d.scratch2[:0], raw)
-		raw = d.scratch2
-	}
+	raw := d.unescape(q.b, q.quoted)
 	if len(raw) == 0 {
 		ev.Name, ev.RawName = ".", ""
 		return nil
@@ -447,15 +453,7 @@ func (d *zeekCommon) answers(a, ttl *zval, setSep []byte, ev *Event) error {
 			// would intern it as it is.
 			out[i] = Answer{Data: d.cfg.intern(data)}
 		} else {
-			if a.quoted && bytes.IndexByte(data, '\\') >= 0 {
-				d.scratch = jsonUnescape(d.scratch[:0], data)
-				data = d.scratch
-			}
-			if bytes.IndexByte(data, '\\') >= 0 {
-				d.scratch2 = zeekUnescape(d.scratch2[:0], data)
-				data = d.scratch2
-			}
-			out[i] = Answer{Data: d.answerData(data)}
+			out[i] = Answer{Data: d.answerData(d.unescape(data, a.quoted))}
 		}
 		if i < len(ttls) {
 			tb := ttl.b[ttls[i][0]:ttls[i][1]]
