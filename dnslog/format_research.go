@@ -23,8 +23,10 @@ import (
 // mnemonic or number; CLASS may come before TYPE ("IN A").
 //
 // Blank lines, lines starting with '#', and header lines (a first field
-// that is not a timestamp on a line without any digit, such as
-// "TIMESTAMP | HOSTNAME | QUERY ORIGINATOR IP") are not events.
+// that is not a timestamp on a line without any digit that names a
+// column, such as "TIMESTAMP | HOSTNAME | QUERY ORIGINATOR IP": see
+// isResearchHeader) are not events. Other lines without a timestamp are
+// errors.
 
 func init() {
 	register(formatSpec{
@@ -51,7 +53,7 @@ func (d *researchDecoder) decode(line []byte, ev *Event) (bool, error) {
 	var fs [maxResearchFields]span
 	n, ok := splitResearch(line, &fs)
 	if !ok {
-		if !hasDigit(line) {
+		if isResearchHeader(line) {
 			return false, nil
 		}
 		return false, badField(fs[maxResearchFields-1].off, ErrField, "more than 5 fields")
@@ -62,8 +64,8 @@ func (d *researchDecoder) decode(line []byte, ev *Event) (bool, error) {
 		t, ok = parseEpoch(f0)
 	}
 	if !ok {
-		if !hasDigit(line) {
-			return false, nil // header line
+		if isResearchHeader(line) {
+			return false, nil
 		}
 		return false, badField(fs[0].off, ErrTime, quoteField(f0))
 	}
@@ -174,6 +176,57 @@ func isDateOnly(b []byte) bool {
 
 func isClockStart(b []byte) bool {
 	return len(b) >= 8 && b[2] == ':' && b[5] == ':'
+}
+
+// isResearchHeader reports whether line is a header line: it has no
+// digit, and one of its words (runs of ASCII letters, any case) names a
+// column: time, timestamp, ts, date, client, ip, src, source, originator,
+// requester, name, qname, query, host, hostname, domain, type, qtype,
+// class, qclass, addr or address, or contains time, name, query, client,
+// host, domain or addr ("QueryName", "client_ip"). "TIMESTAMP | HOSTNAME |
+// QUERY ORIGINATOR IP" is one; a line of other words is not, and is an
+// error rather than silently passed over.
+func isResearchHeader(line []byte) bool {
+	if hasDigit(line) {
+		return false
+	}
+	for i := 0; i < len(line); {
+		if !isLetter(line[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(line) && isLetter(line[j]) {
+			j++
+		}
+		if w := line[i:j]; len(w) <= 16 && columnWord(w) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// columnWord reports whether the letters w name a column (see
+// isResearchHeader).
+func columnWord(w []byte) bool {
+	var buf [16]byte
+	lw := buf[:len(w)]
+	for i, c := range w {
+		lw[i] = c | 0x20
+	}
+	switch string(lw) {
+	case "ts", "ip", "src", "date", "source", "originator", "requester", "type", "qtype", "class", "qclass":
+		return true
+	}
+	for _, part := range [...]string{"time", "name", "query", "client", "host", "domain", "addr"} {
+		if bytes.Contains(lw, []byte(part)) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigit(b []byte) bool {

@@ -189,3 +189,31 @@ func sameEvent(a, b *Event, ignorePos bool) bool {
 	}
 	return ignorePos || (a.Format == b.Format && a.Pos == b.Pos)
 }
+
+// TestResearchHeaderLines: a digit-free line that names columns is a
+// header wherever it stands (files concatenated with their headers); a
+// digit-free line of other words is an error at its line, not passed over.
+func TestResearchHeaderLines(t *testing.T) {
+	ev := "2016-09-23T13:56:29Z,10.0.0.1,a.example\n"
+	for _, h := range []string{
+		"TIMESTAMP | HOSTNAME | QUERY ORIGINATOR IP",
+		"time,client,query",
+		"ts\tquery\tclient_ip",
+		"Date Time Client QueryName Type",
+		"timestamp,src,domain,qtype,qclass",
+	} {
+		in := h + "\n" + ev + h + "\n" + ev
+		got, errs := readAll(t, in, func(r *Reader) { r.Format = FormatResearch })
+		if len(errs) > 0 || len(got) != 2 {
+			t.Errorf("%q: %d events, errors %v; want 2 events and the header passed over twice", h, len(got), errs)
+		}
+	}
+	for _, bad := range []string{"garbage line here", "lorem,ipsum,dolor", "-"} {
+		in := ev + bad + "\n" + ev
+		got, errs := readAll(t, in, func(r *Reader) { r.Format = FormatResearch })
+		var pe *ParseError
+		if len(got) != 2 || len(errs) != 1 || !errors.As(errs[0], &pe) || pe.Line != 2 || !errors.Is(pe, ErrTime) {
+			t.Errorf("%q: %d events, errors %v; want 2 events and a bad timestamp at line 2", bad, len(got), errs)
+		}
+	}
+}
