@@ -110,7 +110,10 @@
 // sort unsorted input) with a fixed-size histogram of 64 bins per octave;
 // Analyze adds the order statistics of the gaps, found in O(n) by counting
 // the gaps into buckets of their bits (see Summarize), and shares one fold,
-// one set of gaps and pooled buffers between its parts. Nothing is safe for
-// concurrent mutation, but all functions are pure: concurrent calls on shared,
-// unmodified input are safe.
+// one set of gaps and pooled buffers between its parts. From
+// ConcurrentEvents folded events on, Analyze runs its period search on a
+// second goroutine beside the descriptive statistics (the same Result; set
+// Options.Serial when many sequences are analysed at once on every core).
+// Nothing is safe for concurrent mutation, but all functions are pure:
+// concurrent calls on shared, unmodified input are safe.
 package timing
