@@ -3,7 +3,6 @@ package timing
 import (
 	"math"
 	"runtime"
-	"sync"
 	"time"
 )
 
@@ -122,7 +121,7 @@ func Analyze(times []int64, opts Options) Result {
 	}
 	var inner Summary
 	r.Insufficient = len(ts) < MinPeriodEvents
-	var bg *bgSearch
+	var bg <-chan periodSearch
 	if !r.Insufficient && !opts.Serial && len(ts) >= ConcurrentEvents && runtime.GOMAXPROCS(0) > 1 {
 		bg = sc.startSearch(ts, gaps, opts.Period)
 	}
@@ -147,8 +146,7 @@ func Analyze(times []int64, opts Options) Result {
 	}
 	var ps periodSearch
 	if bg != nil {
-		bg.wg.Wait()
-		ps = bg.periodSearch
+		ps = <-bg
 	} else {
 		ps.run(sc, ts, gaps, opts.Period)
 	}
@@ -170,26 +168,22 @@ type periodSearch struct {
 	changed bool
 }
 
-// bgSearch is a periodSearch on its own goroutine, done when wg is.
-type bgSearch struct {
-	periodSearch
-	wg sync.WaitGroup
-}
-
 func (ps *periodSearch) run(sc *scratch, ts []int64, gaps []float64, opts PeriodOptions) {
 	ps.periods = sc.detectPeriods(ts, gaps, opts)
 	ps.change, ps.changed = sc.detectChange(ts, gaps, opts, ps.periods[0])
 }
 
-// startSearch runs the search on a new goroutine.
-func (sc *scratch) startSearch(ts []int64, gaps []float64, opts PeriodOptions) *bgSearch {
-	ps := new(bgSearch)
-	ps.wg.Add(1)
+// startSearch runs the search on a new goroutine, which sends its result.
+// (A closure in Analyze itself would move Analyze's own variables to the
+// heap on the serial path too.)
+func (sc *scratch) startSearch(ts []int64, gaps []float64, opts PeriodOptions) <-chan periodSearch {
+	c := make(chan periodSearch, 1)
 	go func() {
-		defer ps.wg.Done()
+		var ps periodSearch
 		ps.run(sc, ts, gaps, opts)
+		c <- ps
 	}()
-	return ps
+	return c
 }
 
 func (o Options) foldTolerance() time.Duration {
