@@ -121,10 +121,10 @@ func bytesAddrPort(b []byte, portOptional bool) (addr netip.Addr, port uint16, p
 	return addr, 0, len(b), true
 }
 
-// dottedQuad parses a dotted-quad IPv4 address in its strict form: four
-// decimal octets of one to three digits, no leading zeros, each at most
-// 255. It reports false for anything else, including forms that other
-// parsers accept, so a caller falls back to its general parser then.
+// dottedQuad parses a dotted-quad IPv4 address in its strict form, the
+// only one netip.ParseAddr accepts: four decimal octets of one to three
+// digits, no leading zeros, each at most 255. It reports false for
+// anything else. parseAddrBytes tries it before any IPv6 parse.
 func dottedQuad(b []byte) (netip.Addr, bool) {
 	var ip [4]byte
 	i := 0

@@ -10,7 +10,7 @@ import (
 )
 
 // trickyAddrs are address texts for dottedQuad and parseAddrBytes to
-// agree on.
+// read as netip.ParseAddr does.
 var trickyAddrs = []string{
 	"", "1", "1.2.3.4", "0.0.0.0", "255.255.255.255", "256.0.0.0", "1.2.3.256", "01.2.3.4", "1.2.3.04",
 	"00.0.0.0", "0.0.0.00", "1.2.3", "1.2.3.4.5", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4",
@@ -19,18 +19,19 @@ var trickyAddrs = []string{
 	"199.299.99.9", "249.250.251.252", "255.255.255.2555",
 }
 
-// checkDottedQuad checks that dottedQuad accepts only what parseAddrBytes
-// accepts, with the same address, and every IPv4 text parseAddrBytes
-// accepts.
+// checkDottedQuad checks dottedQuad and parseAddrBytes against
+// netip.ParseAddr: dottedQuad accepts exactly its IPv4 addresses, and
+// parseAddrBytes exactly its addresses without a zone, with the same
+// address.
 func checkDottedQuad(t *testing.T, b []byte) {
 	t.Helper()
-	a, ok := dottedQuad(b)
-	want, wok := parseAddrBytes(b)
-	if ok && (!wok || a != want) {
-		t.Fatalf("dottedQuad(%q) = %v, parseAddrBytes %v, %v", b, a, want, wok)
+	want, err := netip.ParseAddr(string(b))
+	ok := err == nil && want.Zone() == ""
+	if a, got := dottedQuad(b); got != (ok && want.Is4()) || (got && a != want) {
+		t.Fatalf("dottedQuad(%q) = %v, %v; netip.ParseAddr: %v, %v", b, a, got, want, err)
 	}
-	if wok && want.Is4() && !ok {
-		t.Fatalf("dottedQuad(%q) rejects the IPv4 address %v", b, want)
+	if a, got := parseAddrBytes(b); got != ok || (got && a != want) {
+		t.Fatalf("parseAddrBytes(%q) = %v, %v; netip.ParseAddr: %v, %v", b, a, got, want, err)
 	}
 }
 

@@ -241,47 +241,16 @@ func hasDigit(b []byte) bool {
 // parseAddrBytes parses an IPv4 or IPv6 address without allocating for
 // IPv4. Zones are not accepted.
 func parseAddrBytes(b []byte) (netip.Addr, bool) {
-	if len(b) == 0 || len(b) > 45 {
+	if a, ok := dottedQuad(b); ok {
+		return a, true
+	}
+	if len(b) == 0 || len(b) > 45 || bytes.IndexByte(b, ':') < 0 || bytes.IndexByte(b, '%') >= 0 {
 		return netip.Addr{}, false
 	}
-	if bytes.IndexByte(b, ':') >= 0 {
-		if bytes.IndexByte(b, '%') >= 0 {
-			return netip.Addr{}, false
-		}
-		var buf [45]byte
-		n := copy(buf[:], b)
-		a, err := netip.ParseAddr(string(buf[:n]))
-		return a, err == nil
-	}
-	var ip [4]byte
-	k, v, nd := 0, 0, 0
-	for _, c := range b {
-		switch {
-		case '0' <= c && c <= '9':
-			if nd > 0 && v == 0 {
-				return netip.Addr{}, false // leading zero
-			}
-			v = v*10 + int(c-'0')
-			nd++
-			if v > 255 {
-				return netip.Addr{}, false
-			}
-		case c == '.':
-			if nd == 0 || k == 3 {
-				return netip.Addr{}, false
-			}
-			ip[k] = byte(v)
-			k++
-			v, nd = 0, 0
-		default:
-			return netip.Addr{}, false
-		}
-	}
-	if nd == 0 || k != 3 {
-		return netip.Addr{}, false
-	}
-	ip[3] = byte(v)
-	return netip.AddrFrom4(ip), true
+	var buf [45]byte
+	n := copy(buf[:], b)
+	a, err := netip.ParseAddr(string(buf[:n]))
+	return a, err == nil
 }
 
 // sniffResearch scores 70 when every sampled line decodes (headers and

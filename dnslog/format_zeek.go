@@ -576,9 +576,6 @@ func zeekAddr(v *zval, required bool) (a netip.Addr, err error) {
 		}
 		return a, nil
 	}
-	if a, ok := dottedQuad(v.b); ok {
-		return a, nil
-	}
 	a, ok := parseAddrBytes(v.b)
 	if !ok {
 		return a, badField(v.off, ErrAddr, quoteField(v.b))
