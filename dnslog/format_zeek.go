@@ -335,8 +335,9 @@ func (d *zeekCommon) fill(v *[zNumRoles]zval, ev *Event, setSep []byte) error {
 
 // name sets Name and RawName from a query value.
 func (d *zeekCommon) name(q *zval, ev *Event) error {
-	if !q.quoted && plainName(q.b) {
-		// Nothing to unescape or escape, already normalised.
+	if plainName(q.b) {
+		// Nothing to unescape (no backslash) or escape, already
+		// normalised.
 		s := d.cfg.intern(q.b)
 		ev.Name, ev.RawName = s, s
 		return nil
@@ -448,13 +449,7 @@ func (d *zeekCommon) answers(a, ttl *zval, setSep []byte, ev *Event) error {
 	d.slab = d.slab[len(items):]
 	for i, it := range items {
 		data := a.b[it[0]:it[1]]
-		if plainName(data) {
-			// Nothing to unescape, lowercase or trim: answerData
-			// would intern it as it is.
-			out[i] = Answer{Data: d.cfg.intern(data)}
-		} else {
-			out[i] = Answer{Data: d.answerData(d.unescape(data, a.quoted))}
-		}
+		out[i] = Answer{Data: d.answerData(d.unescape(data, a.quoted))}
 		if i < len(ttls) {
 			tb := ttl.b[ttls[i][0]:ttls[i][1]]
 			if f, ok := parseTTL(tb); ok {

@@ -365,31 +365,3 @@ func FuzzZeekName(f *testing.F) {
 	f.Add([]byte(`A\u0041.example`), true)
 	f.Fuzz(func(t *testing.T, b []byte, quoted bool) { checkZeekName(t, b, quoted) })
 }
-
-// checkZeekAnswer checks the answers' fast path: a plain item is what the
-// general path (unescaping, then answerData) makes of it.
-func checkZeekAnswer(t *testing.T, b []byte) {
-	t.Helper()
-	if !plainName(b) {
-		return
-	}
-	var in interner
-	d := zeekCommon{cfg: &decodeConfig{loc: time.UTC, intern: in.intern}}
-	got := d.answerData(zeekUnescape(nil, jsonUnescape(nil, b)))
-	if got != string(b) {
-		t.Fatalf("plain answer %q: the general path makes %q", b, got)
-	}
-}
-
-func TestZeekAnswerFast(t *testing.T) {
-	for _, s := range append(trickyNames, "192.0.2.1", "2001:db8::1", "a.example", "v=spf1", "x,y") {
-		checkZeekAnswer(t, []byte(s))
-	}
-}
-
-func FuzzZeekAnswer(f *testing.F) {
-	for _, s := range trickyNames {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(checkZeekAnswer)
-}
